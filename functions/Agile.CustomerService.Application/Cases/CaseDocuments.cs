@@ -1,0 +1,22 @@
+using Agile.CustomerService.Domain.Cases;
+
+namespace Agile.CustomerService.Application.Cases;
+
+/// <summary>A case's state and its whole history, stored as one document in the customer's partition.</summary>
+public sealed record CaseDocument(SupportCase State, IReadOnlyList<CaseEvent> History)
+{
+    public CaseDocument Apply(IReadOnlyList<CaseEvent> events)
+    {
+        var state = events.Aggregate((SupportCase?)State, CaseDecider.Evolve)!;
+        return new CaseDocument(state, [.. History, .. events]);
+    }
+
+    public static CaseDocument Start(IReadOnlyList<CaseEvent> events) =>
+        new(CaseDecider.Replay(events) ?? throw new InvalidOperationException("a case starts with CaseOpened"), events);
+}
+
+/// <summary>The first result of an idempotent request, returned again on a repeat with the same key.</summary>
+public sealed record CommandRecord(string Key, string Operation, string RequestHash, int Status, string Body, string? ETag, string? Location);
+
+/// <summary>A case as the API shows it: state, ETag-able version and the audited history.</summary>
+public sealed record CaseView(SupportCase Case, IReadOnlyList<CaseEvent> History);

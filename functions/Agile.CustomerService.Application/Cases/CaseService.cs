@@ -1,0 +1,588 @@
+using System.Security.Cryptography;
+using System.Text;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Application.Teams;
+using Agile.CustomerService.Domain.Cases;
+using Agile.CustomerService.Domain.Dispatch;
+using Agile.CustomerService.Domain.Organisation;
+using Agile.CustomerService.Domain.Routing;
+
+namespace Agile.CustomerService.Application.Cases;
+
+public sealed record IntakeRequest(
+    string CustomerId,
+    Channel Channel,
+    string Topic,
+    CaseTier Tier,
+    string? RequiredSkill,
+    string? SelfServiceAnswer,
+    string? CorrelationId);
+
+/// <summary>
+/// The root handlers of the case lifecycle: load, decide (pure), save with ETag, emit events.
+/// Every write touches one partition; the team side (capacity, queue) is reserved before an
+/// offer is written and reconciled from the case afterwards (ADR 0003).
+/// </summary>
+public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPolicy policy, IChangeNotifier notifier)
+{
+    private const int MaxAttempts = 8;
+    private static readonly TimeSpan CommandRecordLifetime = TimeSpan.FromDays(7);
+
+    public RoutingPolicy Policy => policy;
+
+    // ---------------------------------------------------------------- intake
+
+    public async Task<Outcome> IntakeAsync(IntakeRequest request, string idempotencyKey, CancellationToken cancellationToken)
+    {
+        var partition = Partitions.Customer(request.CustomerId);
+        var requestHash = Hash("intake", Json.Write(request with { CorrelationId = null }));
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            if (await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken) is { } replay)
+            {
+                return replay;
+            }
+
+            var customer = await store.ReadAsync<Customer>(partition, Kinds.Customer, cancellationToken);
+            if (customer is null)
+            {
+                return Problem.NotFound($"customer {request.CustomerId} is not registered");
+            }
+
+            var now = time.GetUtcNow();
+            var owned = customer.Value;
+            var ownerAssigned = false;
+            if (owned.OwningTeamId is null)
+            {
+                var teams = await LoadTeamsAsync(await TeamIdsAsync(owned.RegionId, cancellationToken), cancellationToken);
+                if (OwnerSelection.Choose(owned, teams.Select(t => t.Dispatch)) is not { } owner)
+                {
+                    return Problem.Invalid($"no team serves region {owned.RegionId}, segment {owned.Segment}");
+                }
+
+                owned = owned.WithOwner(owner.TeamId, "router", "first contact: fewest customers per active agent", now);
+                ownerAssigned = true;
+            }
+
+            var caseId = CaseIds.New(request.CustomerId, DeterministicGuid(partition, idempotencyKey));
+            var open = new OpenCase(
+                caseId, owned, request.Channel, request.Topic, request.Tier, request.RequiredSkill, request.SelfServiceAnswer,
+                RepeatContact.Of(owned, now, policy), "customer", now);
+            if (CaseDecider.Decide(null, open) is not Accepted opened)
+            {
+                return Problem.Invalid("the case could not be opened");
+            }
+
+            var document = CaseDocument.Start(opened.Events);
+            if (document.State.Tier != CaseTier.SelfService)
+            {
+                var routed = await RouteNewCaseAsync(document, now, cancellationToken);
+                if (routed is null)
+                {
+                    continue;
+                }
+
+                document = routed;
+            }
+
+            var writes = new List<WriteOperation> { StateStoreExtensions.Put(caseId, Kinds.Case, document, null) };
+            if (ownerAssigned)
+            {
+                writes.Add(StateStoreExtensions.Put(Kinds.Customer, Kinds.Customer, owned, customer.ETag));
+            }
+
+            var view = Json.Write(new CaseView(document.State, document.History));
+            var location = $"/api/cases/{caseId}";
+            var result = await CommitWithRecordAsync(
+                partition, writes, Outbox(document.History, request.CorrelationId), idempotencyKey, "intake", requestHash, 201, view, location, cancellationToken);
+            if (result is Committed committed)
+            {
+                if (ownerAssigned)
+                {
+                    await AdjustCustomerCountAsync(owned.OwningTeamId!, +1, cancellationToken);
+                }
+
+                notifier.Notify();
+                return new Success(201, view, committed.ETags[caseId], location);
+            }
+        }
+
+        throw new StoreUnavailableException($"intake for customer {request.CustomerId} kept conflicting; try again");
+    }
+
+    /// <summary>Reserves an agent of the owning team (continuity first) or queues the case there; null when a write raced.</summary>
+    private async Task<CaseDocument?> RouteNewCaseAsync(CaseDocument document, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var c = document.State;
+        var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken)
+            ?? throw new InvalidOperationException($"owning team {c.HandlingTeamId} has no dispatch document");
+        var dueAt = now + policy.SpillAfter(c.CustomerTier);
+        var request = SpillOverSelection.ToRequest(c, dueAt);
+        if (OfferSelection.Choose(request, team.Dispatch) is { } choice)
+        {
+            var expiresAt = now + policy.OfferTimeout;
+            var reserved = team.Dispatch.Reserve(choice.Agent.AgentId, new CaseLoad(c.Id, c.CustomerId, now, expiresAt));
+            if (await store.CommitAsync(Partitions.Team(c.HandlingTeamId), cancellationToken, TeamState.PutDispatch(reserved, team.ETag)) is not Committed)
+            {
+                return null;
+            }
+
+            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, c.Id, c.HandlingTeamId, choice.Agent.AgentId, expiresAt), cancellationToken);
+            return Apply(document, new OfferCase(c.HandlingTeamId, choice.Agent.AgentId, expiresAt, "router", now, choice.Reason));
+        }
+
+        await store.CommitAsync(Partitions.Team(c.HandlingTeamId), cancellationToken, TeamState.PutQueueItem(request));
+        await ArmAsync(new CaseTimer(TimerKind.SpillCheck, c.Id, c.HandlingTeamId, null, dueAt), cancellationToken);
+        return Apply(document, new QueueCase(c.HandlingTeamId, dueAt, "router", now, "no eligible agent with spare capacity"));
+    }
+
+    private static CaseDocument Apply(CaseDocument document, CaseCommand command) =>
+        CaseDecider.Decide(document.State, command) is Accepted accepted ? document.Apply(accepted.Events) : document;
+
+    // ------------------------------------------------------- agent actions
+
+    /// <summary>
+    /// Runs one agent action from the API: idempotency key first (a repeat returns the first
+    /// result), then the If-Match precondition, then the pure decision; writes only on success.
+    /// </summary>
+    public async Task<Outcome> ActAsync(
+        string caseId, string ifMatch, string idempotencyKey, string operation, string requestBody,
+        Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken)
+    {
+        if (CaseIds.CustomerOf(caseId) is not { } customerId)
+        {
+            return Problem.NotFound($"case {caseId} does not exist");
+        }
+
+        var partition = Partitions.Customer(customerId);
+        var requestHash = Hash(operation, caseId + "\n" + requestBody);
+        if (await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken) is { } replay)
+        {
+            return replay;
+        }
+
+        var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
+        if (stored is null)
+        {
+            return Problem.NotFound($"case {caseId} does not exist");
+        }
+
+        if (ifMatch != PutDocument.Any && ifMatch != stored.ETag)
+        {
+            return Problem.Stale($"case {caseId} changed since {ifMatch}; its current ETag is {stored.ETag}: read it again");
+        }
+
+        var now = time.GetUtcNow();
+        var decision = CaseDecider.Decide(stored.Value.State, command(stored.Value.State, now));
+        switch (decision)
+        {
+            case Rejected rejected:
+                return rejected.Kind == RejectionKind.Invalid ? Problem.Invalid(rejected.Reason) : Problem.Conflict(rejected.Reason);
+            case AlreadyApplied:
+                return new Success(200, Json.Write(new CaseView(stored.Value.State, stored.Value.History)), stored.ETag);
+        }
+
+        var events = ((Accepted)decision).Events;
+        var next = stored.Value.Apply(events);
+        var writes = new List<WriteOperation> { StateStoreExtensions.Put(caseId, Kinds.Case, next, stored.ETag) };
+        if (await CustomerFollowUpAsync(partition, next.State, events, cancellationToken) is { } customerWrite)
+        {
+            writes.Add(customerWrite);
+        }
+
+        var view = Json.Write(new CaseView(next.State, next.History));
+        var result = await CommitWithRecordAsync(
+            partition, writes, Outbox(events, null, next.State.Version - events.Count), idempotencyKey, operation, requestHash, 200, view, null, cancellationToken);
+        switch (result)
+        {
+            case Committed committed:
+                notifier.Notify();
+                return new Success(200, view, committed.ETags[caseId]);
+            case CommitConflict conflict when conflict.Id == caseId:
+                return Problem.Stale($"case {caseId} changed while this request ran: read it again");
+            default:
+                return await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken)
+                    ?? Problem.Conflict($"another request with idempotency key {idempotencyKey} is in progress");
+        }
+    }
+
+    /// <summary>A command from inside the system (router, timers): retried on fresh state after a race.</summary>
+    public async Task<(CaseDecision Decision, SupportCase? State)> ExecuteAsync(string caseId, Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken)
+    {
+        var customerId = CaseIds.CustomerOf(caseId) ?? throw new ArgumentException($"malformed case id {caseId}", nameof(caseId));
+        var partition = Partitions.Customer(customerId);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
+            if (stored is null)
+            {
+                return (new Rejected($"case {caseId} does not exist"), null);
+            }
+
+            var decision = CaseDecider.Decide(stored.Value.State, command(stored.Value.State, time.GetUtcNow()));
+            if (decision is not Accepted accepted)
+            {
+                return (decision, stored.Value.State);
+            }
+
+            var next = stored.Value.Apply(accepted.Events);
+            var writes = new List<WriteOperation> { StateStoreExtensions.Put(caseId, Kinds.Case, next, stored.ETag) };
+            if (await CustomerFollowUpAsync(partition, next.State, accepted.Events, cancellationToken) is { } customerWrite)
+            {
+                writes.Add(customerWrite);
+            }
+
+            var result = await store.CommitAsync(partition, writes, Outbox(accepted.Events, null, next.State.Version - accepted.Events.Count), cancellationToken);
+            if (result is Committed)
+            {
+                notifier.Notify();
+                return (decision, next.State);
+            }
+        }
+
+        throw new StoreUnavailableException($"case {caseId} kept changing under a system command; it will be retried");
+    }
+
+    /// <summary>The customer's continuity and repeat-contact memory follows the case in the same commit.</summary>
+    private async Task<PutDocument?> CustomerFollowUpAsync(string partition, SupportCase c, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        if (!events.Any(e => e is CaseResolved or OfferAccepted))
+        {
+            return null;
+        }
+
+        var customer = await store.ReadAsync<Customer>(partition, Kinds.Customer, cancellationToken);
+        if (customer is null)
+        {
+            return null;
+        }
+
+        var updated = events.Aggregate(customer.Value, (cu, e) => e switch
+        {
+            OfferAccepted a => cu with { LastAgentId = a.AgentId },
+            CaseResolved r => cu with { LastAgentId = r.AgentId, LastResolvedCaseId = c.Id, LastResolvedAt = r.At },
+            _ => cu,
+        });
+        return StateStoreExtensions.Put(Kinds.Customer, Kinds.Customer, updated, customer.ETag);
+    }
+
+    public async Task<Versioned<CaseDocument>?> GetAsync(string caseId, CancellationToken cancellationToken) =>
+        CaseIds.CustomerOf(caseId) is { } customerId
+            ? await store.ReadAsync<CaseDocument>(Partitions.Customer(customerId), caseId, cancellationToken)
+            : null;
+
+    // ------------------------------------------------------- team side
+
+    /// <summary>Makes a team's holds and queue agree with the case, then offers queued work if capacity allows.</summary>
+    public async Task ReconcileAsync(string teamId, string caseId, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            if (team is null)
+            {
+                return;
+            }
+
+            var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
+            var now = time.GetUtcNow();
+            var correction = TeamReconciliation.Reconcile(team.Dispatch, caseId, c, policy, now);
+            if (!correction.Changed)
+            {
+                break;
+            }
+
+            var writes = new List<WriteOperation>();
+            if (correction.DispatchChanged)
+            {
+                writes.Add(TeamState.PutDispatch(correction.Dispatch, team.ETag));
+            }
+
+            if (correction.Queue == QueueAction.Put)
+            {
+                writes.Add(new PutDocument(TeamState.QueueItemId(caseId), Kinds.Queued, Json.Write(correction.QueueItem), null));
+            }
+            else if (correction.Queue == QueueAction.Delete)
+            {
+                writes.Add(new DeleteDocument(TeamState.QueueItemId(caseId), team.QueueETags[caseId]));
+            }
+
+            if (await store.CommitAsync(Partitions.Team(teamId), writes, [], cancellationToken) is Committed)
+            {
+                if (correction.Queue == QueueAction.Put)
+                {
+                    await ArmAsync(new CaseTimer(TimerKind.SpillCheck, caseId, teamId, null, correction.QueueItem!.DueAt), cancellationToken);
+                }
+
+                break;
+            }
+        }
+
+        await PumpAsync(teamId, cancellationToken);
+    }
+
+    /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
+    public async Task<int> PumpAsync(string teamId, CancellationToken cancellationToken)
+    {
+        var offered = 0;
+        for (var round = 0; round < 1000; round++)
+        {
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            if (team is null || Dispatcher.NextOffer(team.Dispatch) is not { } next)
+            {
+                break;
+            }
+
+            var now = time.GetUtcNow();
+            var expiresAt = now + policy.OfferTimeout;
+            var reserved = team.Dispatch.Reserve(next.Choice.Agent.AgentId, new CaseLoad(next.Case.CaseId, next.Case.CustomerId, now, expiresAt));
+            var reserve = await store.CommitAsync(
+                Partitions.Team(teamId),
+                [TeamState.PutDispatch(reserved, team.ETag), new DeleteDocument(TeamState.QueueItemId(next.Case.CaseId), team.QueueETags[next.Case.CaseId])],
+                [],
+                cancellationToken);
+            if (reserve is not Committed)
+            {
+                continue;
+            }
+
+            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, next.Case.CaseId, teamId, next.Choice.Agent.AgentId, expiresAt), cancellationToken);
+            var (decision, _) = await ExecuteAsync(
+                next.Case.CaseId, (_, at) => new OfferCase(teamId, next.Choice.Agent.AgentId, expiresAt, "router", at, next.Choice.Reason), cancellationToken);
+            if (decision is Accepted)
+            {
+                offered++;
+            }
+            else
+            {
+                // The case moved on meanwhile (answered, spilled, resolved): give the capacity back.
+                await ReconcileOnlyAsync(teamId, next.Case.CaseId, expireReservationNow: true, cancellationToken);
+            }
+        }
+
+        return offered;
+    }
+
+    private async Task ReconcileOnlyAsync(string teamId, string caseId, bool expireReservationNow, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            if (team is null)
+            {
+                return;
+            }
+
+            var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
+            var now = time.GetUtcNow();
+            var dispatch = team.Dispatch;
+            if (expireReservationNow)
+            {
+                // Our own reservation for an offer that was refused: it is no longer in flight.
+                dispatch = dispatch with
+                {
+                    Agents = [.. dispatch.Agents.Select(a => a with { Loads = [.. a.Loads.Select(l => l.CaseId == caseId && l.ExpiresAt is not null ? l with { ExpiresAt = now } : l)] })],
+                };
+            }
+
+            var correction = TeamReconciliation.Reconcile(dispatch, caseId, c, policy, now);
+            if (!correction.Changed)
+            {
+                return;
+            }
+
+            var writes = new List<WriteOperation> { TeamState.PutDispatch(correction.Dispatch, team.ETag) };
+            if (correction.Queue == QueueAction.Put)
+            {
+                writes.Add(new PutDocument(TeamState.QueueItemId(caseId), Kinds.Queued, Json.Write(correction.QueueItem), null));
+            }
+            else if (correction.Queue == QueueAction.Delete)
+            {
+                writes.Add(new DeleteDocument(TeamState.QueueItemId(caseId), team.QueueETags[caseId]));
+            }
+
+            if (await store.CommitAsync(Partitions.Team(teamId), writes, [], cancellationToken) is Committed)
+            {
+                return;
+            }
+        }
+    }
+
+    // ------------------------------------------------------- timers
+
+    public async Task ArmAsync(CaseTimer timer, CancellationToken cancellationToken) =>
+        await store.CommitAsync(timer.Partition, cancellationToken, timer.ToPut());
+
+    /// <summary>Runs every timer that is due; each is deleted only after it was handled (at least once).</summary>
+    public async Task<int> SweepTimersAsync(CancellationToken cancellationToken)
+    {
+        var handled = 0;
+        for (var shard = 0; shard < Partitions.TimerShards; shard++)
+        {
+            var partition = Partitions.TimerShard(shard);
+            var due = await store.QueryDueAsync(partition, Kinds.Timer, time.GetUtcNow(), 200, cancellationToken);
+            foreach (var document in due)
+            {
+                var timer = Json.Read<CaseTimer>(document.Json);
+                await HandleTimerAsync(timer, cancellationToken);
+                await store.CommitAsync(partition, cancellationToken, new DeleteDocument(document.Id, document.ETag));
+                handled++;
+            }
+        }
+
+        return handled;
+    }
+
+    public async Task HandleTimerAsync(CaseTimer timer, CancellationToken cancellationToken)
+    {
+        switch (timer.Kind)
+        {
+            case TimerKind.OfferTimeout:
+                var expiresAt = timer.DueAt;
+                await ExecuteAsync(timer.CaseId, (_, at) => new TimeOutOffer(timer.AgentId!, expiresAt, at), cancellationToken);
+                await ReconcileAsync(timer.TeamId, timer.CaseId, cancellationToken);
+                break;
+            case TimerKind.SpillCheck:
+                await SpillCheckAsync(timer, cancellationToken);
+                break;
+        }
+    }
+
+    private async Task SpillCheckAsync(CaseTimer timer, CancellationToken cancellationToken)
+    {
+        // First let the handling team take it if it can now; spill only what still waits.
+        await ReconcileAsync(timer.TeamId, timer.CaseId, cancellationToken);
+        var c = (await GetAsync(timer.CaseId, cancellationToken))?.Value.State;
+        if (c is null || c.HandlingTeamId != timer.TeamId || c.Status is not (CaseStatus.Queued or CaseStatus.New))
+        {
+            return;
+        }
+
+        var outcome = await SpillAsync(c, "router", $"waited longer than {policy.SpillAfter(c.CustomerTier)} for an agent of team {c.HandlingTeamId}", cancellationToken);
+        if (outcome is null)
+        {
+            // Nobody anywhere can take it now: look again after another threshold.
+            await ArmAsync(timer with { DueAt = time.GetUtcNow() + policy.SpillAfter(c.CustomerTier) }, cancellationToken);
+        }
+    }
+
+    /// <summary>Moves a waiting case to the best helper team; the owning team stays accountable. Null when no team can help.</summary>
+    public async Task<SupportCase?> SpillAsync(SupportCase c, string by, string reason, CancellationToken cancellationToken)
+    {
+        if (await ChooseHelperAsync(c, cancellationToken) is not { } helper)
+        {
+            return null;
+        }
+
+        var (decision, state) = await ExecuteAsync(c.Id, (_, at) => new SpillOver(helper, reason, by, at), cancellationToken);
+        if (decision is not Accepted || state is null)
+        {
+            return decision is AlreadyApplied ? state : null;
+        }
+
+        await ReconcileAsync(c.HandlingTeamId, c.Id, cancellationToken);
+        await ReconcileAsync(helper, c.Id, cancellationToken);
+        return state;
+    }
+
+    /// <summary>Same region first, then the healthiest team elsewhere; only teams with an agent who can take the case.</summary>
+    public async Task<string?> ChooseHelperAsync(SupportCase c, CancellationToken cancellationToken)
+    {
+        var handling = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken);
+        if (handling is null)
+        {
+            return null;
+        }
+
+        var candidates = await LoadTeamsAsync(await AllTeamIdsAsync(cancellationToken), cancellationToken);
+        var request = SpillOverSelection.ToRequest(c, time.GetUtcNow());
+        return SpillOverSelection.ChooseHelper(request, handling.Dispatch, candidates.Select(t => t.Dispatch))?.TeamId;
+    }
+
+    // ------------------------------------------------------- helpers
+
+    private async Task<IReadOnlyList<string>> TeamIdsAsync(string regionId, CancellationToken cancellationToken) =>
+        [.. (await store.QueryAsync<Team>(Partitions.Directory, Kinds.TeamIndex, cancellationToken)).Where(t => t.Value.RegionId == regionId).Select(t => t.Value.Id)];
+
+    private async Task<IReadOnlyList<string>> AllTeamIdsAsync(CancellationToken cancellationToken) =>
+        [.. (await store.QueryAsync<Team>(Partitions.Directory, Kinds.TeamIndex, cancellationToken)).Select(t => t.Value.Id)];
+
+    private async Task<IReadOnlyList<TeamState>> LoadTeamsAsync(IEnumerable<string> teamIds, CancellationToken cancellationToken)
+    {
+        var teams = new List<TeamState>();
+        foreach (var id in teamIds)
+        {
+            if (await TeamState.LoadAsync(store, id, withQueue: false, cancellationToken) is { } team)
+            {
+                teams.Add(team);
+            }
+        }
+
+        return teams;
+    }
+
+    public async Task AdjustCustomerCountAsync(string teamId, int delta, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: false, cancellationToken);
+            if (team is null)
+            {
+                return;
+            }
+
+            var updated = team.Dispatch with { CustomerCount = Math.Max(0, team.Dispatch.CustomerCount + delta) };
+            if (await store.CommitAsync(Partitions.Team(teamId), cancellationToken, TeamState.PutDispatch(updated, team.ETag)) is Committed)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        var record = await store.ReadAsync<CommandRecord>(partition, CommandId(key), cancellationToken);
+        if (record is null)
+        {
+            return null;
+        }
+
+        return record.Value.RequestHash == requestHash
+            ? new Success(record.Value.Status, record.Value.Body, record.Value.ETag, record.Value.Location)
+            : Problem.Invalid($"idempotency key {key} was already used for a different request");
+    }
+
+    private async Task<CommitResult> CommitWithRecordAsync(
+        string partition, List<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, string key, string operation,
+        string requestHash, int status, string body, string? location, CancellationToken cancellationToken)
+    {
+        // The ETag of the response is only known after the commit; a replay recomputes it by reading the case.
+        var record = new CommandRecord(key, operation, requestHash, status, body, null, location);
+        writes.Add(StateStoreExtensions.Put(CommandId(key), Kinds.Command, record, null, timeToLive: CommandRecordLifetime));
+        return await store.CommitAsync(partition, writes, events, cancellationToken);
+    }
+
+    private static string CommandId(string key) => $"cmd:{key}";
+
+    private static List<OutboxEvent> Outbox(IReadOnlyList<CaseEvent> events, string? correlationId, int versionBefore = 0)
+    {
+        var outbox = new List<OutboxEvent>(events.Count);
+        for (var i = 0; i < events.Count; i++)
+        {
+            var e = events[i];
+            outbox.Add(new OutboxEvent($"{e.CaseId}:{versionBefore + i + 1}", e.GetType().Name, Json.Write<CaseEvent>(e), correlationId));
+        }
+
+        return outbox;
+    }
+
+    private static string Hash(string operation, string body) =>
+        Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + body)));
+
+    private static Guid DeterministicGuid(string partition, string key)
+    {
+        var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(partition + "\n" + key));
+        return new Guid(bytes.AsSpan(0, 16));
+    }
+}

@@ -1,0 +1,19 @@
+using Agile.CustomerService.Application.Storage;
+
+namespace Agile.CustomerService.Application.Cases;
+
+public enum TimerKind
+{
+    OfferTimeout,
+    SpillCheck,
+}
+
+/// <summary>A due-time record: swept when due, handled idempotently against the case's current state.</summary>
+public sealed record CaseTimer(TimerKind Kind, string CaseId, string TeamId, string? AgentId, DateTimeOffset DueAt)
+{
+    public string Id => $"{Kind}:{CaseId}";
+
+    public string Partition => Partitions.TimerShardFor(CaseId);
+
+    public PutDocument ToPut() => StateStoreExtensions.Put(Id, Kinds.Timer, this, PutDocument.Any, DueAt);
+}

@@ -1,0 +1,46 @@
+namespace Agile.CustomerService.Application.Storage;
+
+/// <summary>Partition keys and document ids: the data model of docs/data-model.md in one place.</summary>
+public static class Partitions
+{
+    public const int TimerShards = 16;
+
+    public static string Customer(string customerId) => $"customer:{customerId}";
+
+    public static string Team(string teamId) => $"team:{teamId}";
+
+    public const string Directory = "directory";
+
+    public const string Checkpoints = "checkpoints";
+
+    public static string TimerShard(int shard) => $"timers:{shard}";
+
+    public static string TimerShardFor(string key) => TimerShard((int)(StableHash(key) % TimerShards));
+
+    /// <summary>FNV-1a: stable across processes, unlike string.GetHashCode.</summary>
+    public static uint StableHash(string value)
+    {
+        var hash = 2166136261u;
+        foreach (var c in value)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return hash;
+    }
+}
+
+public static class Kinds
+{
+    public const string Customer = "customer";
+    public const string Case = "case";
+    public const string Command = "command";
+    public const string Dispatch = "dispatch";
+    public const string Queued = "queued";
+    public const string Board = "board";
+    public const string Region = "region";
+    public const string TeamIndex = "team-index";
+    public const string AgentIndex = "agent-index";
+    public const string Timer = "timer";
+    public const string Checkpoint = "checkpoint";
+}

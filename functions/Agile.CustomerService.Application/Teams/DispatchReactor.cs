@@ -1,0 +1,39 @@
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Domain.Cases;
+
+namespace Agile.CustomerService.Application.Teams;
+
+/// <summary>
+/// Keeps the teams' side in step with case events: frees capacity on resolve, decline and
+/// timeout, re-queues, and offers queued work. Idempotent because it reconciles from the
+/// case's current state rather than applying the event as a delta.
+/// </summary>
+public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
+{
+    public string Name => "dispatch";
+
+    public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
+    {
+        var e = Json.Read<CaseEvent>(change.Event.Json);
+        var current = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
+        var teams = new HashSet<string>(StringComparer.Ordinal);
+        if (current is not null)
+        {
+            teams.Add(current.HandlingTeamId);
+            teams.Add(current.OwningTeamId);
+        }
+
+        if (e is CaseSpilledOver spilled)
+        {
+            teams.Add(spilled.FromTeamId);
+            teams.Add(spilled.ToTeamId);
+        }
+
+        foreach (var team in teams)
+        {
+            await cases.ReconcileAsync(team, e.CaseId, cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,130 @@
+using Agile.CustomerService.Application.Admin;
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Application.Teams;
+using Agile.CustomerService.Host;
+using Agile.CustomerService.Host.Cases;
+using Agile.CustomerService.Host.Customers;
+using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Teams;
+using Agile.CustomerService.Storage.Sqlite;
+using Microsoft.AspNetCore.Diagnostics;
+
+var builder = WebApplication.CreateBuilder(args);
+HostSetup.ConfigureUrls(builder);
+HostSetup.AddServices(builder.Services, builder.Configuration);
+
+var app = builder.Build();
+app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HostSetup.HandleExceptionAsync, StatusCodeSelector = HostSetup.StatusFor });
+app.UseStatusCodePages();
+app.MapOpenApi("/api/openapi/{documentName}.json");
+app.MapGet("/", () => Results.Text("Agile.CustomerService is running. API under /api, OpenAPI at /api/openapi/v1.json\n"))
+    .ExcludeFromDescription();
+app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("Operations");
+app.MapCaseEndpoints();
+app.MapTeamEndpoints();
+app.MapCustomerEndpoints();
+
+await HostSetup.SeedAsync(app);
+await app.RunAsync();
+
+namespace Agile.CustomerService.Host
+{
+    /// <summary>Configuration of the handler: listening address, services, errors and seeding.</summary>
+    public static class HostSetup
+    {
+        public const string DefaultUrl = "http://localhost:7071";
+
+        /// <summary>In Azure the Functions host names the port; locally the Functions default 7071 unless told otherwise.</summary>
+        public static void ConfigureUrls(WebApplicationBuilder builder)
+        {
+            if (Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT") is { Length: > 0 } port)
+            {
+                builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+            }
+            else if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+            {
+                builder.WebHost.UseUrls(DefaultUrl);
+            }
+
+            builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = 1024 * 1024);
+        }
+
+        public static void AddServices(IServiceCollection services, IConfiguration configuration)
+        {
+            services.AddProblemDetails();
+            services.AddOpenApi();
+            services.ConfigureHttpJsonOptions(o =>
+            {
+                foreach (var converter in Json.Options.Converters)
+                {
+                    o.SerializerOptions.Converters.Add(converter);
+                }
+            });
+            services.AddSingleton(TimeProvider.System);
+            var policy = CaseEndpoints.Policy(configuration);
+            if (policy.Problem() is { } problem)
+            {
+                throw new InvalidOperationException($"Routing configuration: {problem}");
+            }
+
+            services.AddSingleton(policy);
+            services.AddSingleton<IStateStore>(sp =>
+            {
+                var provider = configuration["Store:Provider"] ?? "sqlite";
+                if (!string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException($"Store:Provider '{provider}' is not known; use sqlite");
+                }
+
+                var path = configuration["Store:SqlitePath"] ?? Path.Combine("data", "agile-customerservice.db");
+                return new SqliteStateStore(path, sp.GetRequiredService<TimeProvider>());
+            });
+            services.AddSingleton<LocalChangeSignal>();
+            services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());
+            services.AddSingleton<CaseService>();
+            services.AddSingleton<AdminService>();
+            services.AddSingleton<DemoSeed>();
+            services.AddSingleton<BoardProjection>();
+            services.AddSingleton<DispatchReactor>();
+            services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<DispatchReactor>());
+            services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<BoardProjection>());
+            services.AddSingleton<ChangeLogRunner>();
+            if (configuration.GetValue("Pipeline:RunLocally", true))
+            {
+                services.AddHostedService<LocalTriggerRunner>();
+            }
+        }
+
+        public static async Task SeedAsync(WebApplication app)
+        {
+            var customers = app.Configuration.GetValue("Seed:DemoCustomers", 60_000);
+            if (app.Configuration.GetValue("Seed:Demo", true) && customers > 0)
+            {
+                await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(customers, CancellationToken.None);
+            }
+        }
+
+        public static int StatusFor(Exception exception) => exception switch
+        {
+            BadHttpRequestException bad => bad.StatusCode,
+            StoreUnavailableException => StatusCodes.Status503ServiceUnavailable,
+            _ => StatusCodes.Status500InternalServerError,
+        };
+
+        public static async Task HandleExceptionAsync(HttpContext context)
+        {
+            var error = context.Features.Get<IExceptionHandlerFeature>()?.Error;
+            var status = error is null ? 500 : StatusFor(error);
+            context.Response.StatusCode = status;
+            if (status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.Response.Headers.RetryAfter = "1";
+            }
+
+            var detail = status < 500 || status == 503 ? error?.Message : "an unexpected error occurred; it has been logged";
+            await Results.Problem(detail: detail, statusCode: status).ExecuteAsync(context);
+        }
+    }
+}

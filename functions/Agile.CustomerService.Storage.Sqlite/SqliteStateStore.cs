@@ -1,0 +1,364 @@
+using System.Globalization;
+using Agile.CustomerService.Application.Storage;
+using Microsoft.Data.Sqlite;
+
+namespace Agile.CustomerService.Storage.Sqlite;
+
+/// <summary>
+/// The embedded default store: one SQLite file in WAL mode. Writes go through one
+/// connection, one transaction per commit (SQLite has one writer anyway); reads use
+/// pooled connections and see the last committed state. ETags are per-document
+/// versions; the change log is the outbox table ordered by its sequence number.
+/// </summary>
+public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly TimeProvider _time;
+    private readonly SqliteConnection _writer;
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    public SqliteStateStore(string databasePath, TimeProvider timeProvider)
+    {
+        var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = databasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Cache = SqliteCacheMode.Private,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        _time = timeProvider;
+        _writer = new SqliteConnection(_connectionString);
+        _writer.Open();
+        Execute(_writer, """
+            PRAGMA journal_mode = WAL;
+            PRAGMA synchronous = NORMAL;
+            PRAGMA busy_timeout = 30000;
+            CREATE TABLE IF NOT EXISTS documents (
+                partition TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                json TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                due_at INTEGER NULL,
+                expires_at INTEGER NULL,
+                PRIMARY KEY (partition, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX IF NOT EXISTS documents_kind ON documents (partition, kind);
+            CREATE INDEX IF NOT EXISTS documents_due ON documents (partition, kind, due_at) WHERE due_at IS NOT NULL;
+            CREATE INDEX IF NOT EXISTS documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                partition TEXT NOT NULL,
+                event_id TEXT NOT NULL,
+                type TEXT NOT NULL,
+                json TEXT NOT NULL,
+                correlation_id TEXT NULL,
+                committed_at INTEGER NOT NULL
+            );
+            """);
+    }
+
+    public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
+
+    public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken) || IsExpired(reader, 4))
+        {
+            return null;
+        }
+
+        return ToDocument(partition, id, reader, 0);
+    }
+
+    public async Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT id, kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND kind = $k ORDER BY id";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$k", kind);
+        return await ReadAllAsync(partition, command, cancellationToken);
+    }
+
+    public async Task<IReadOnlyList<StoredDocument>> QueryDueAsync(string partition, string kind, DateTimeOffset dueBy, int max, CancellationToken cancellationToken)
+    {
+        using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT id, kind, json, version, due_at, expires_at FROM documents
+            WHERE partition = $p AND kind = $k AND due_at IS NOT NULL AND due_at <= $due
+            ORDER BY due_at, id LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$k", kind);
+        command.Parameters.AddWithValue("$due", dueBy.ToUnixTimeMilliseconds());
+        command.Parameters.AddWithValue("$max", max);
+        return await ReadAllAsync(partition, command, cancellationToken);
+    }
+
+    public async Task<CommitResult> CommitAsync(
+        string partition, IReadOnlyList<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            var etags = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var write in writes)
+            {
+                var current = CurrentVersion(transaction, partition, write.Id, now);
+                var conflict = write switch
+                {
+                    PutDocument { IfMatch: null } when current is not null => "already exists",
+                    PutDocument { IfMatch: null } => null,
+                    PutDocument { IfMatch: PutDocument.Any } => null,
+                    PutDocument p when current is null || p.IfMatch != Tag(current.Value) => "stale etag",
+                    DeleteDocument { IfMatch: null or PutDocument.Any } => null,
+                    DeleteDocument d when current is not null && d.IfMatch != Tag(current.Value) => "stale etag",
+                    _ => null,
+                };
+                if (conflict is not null)
+                {
+                    transaction.Rollback();
+                    return new CommitConflict(write.Id, $"{write.Id}: {conflict}");
+                }
+
+                if (write is PutDocument put)
+                {
+                    var version = (current ?? 0) + 1;
+                    Upsert(transaction, partition, put, version, now);
+                    etags[put.Id] = Tag(version);
+                }
+                else
+                {
+                    Delete(transaction, partition, write.Id);
+                }
+            }
+
+            foreach (var e in events)
+            {
+                AppendOutbox(transaction, partition, e, now);
+            }
+
+            transaction.Commit();
+            return new Committed(etags);
+        }
+        catch (SqliteException ex) when (ex.SqliteErrorCode is 5 or 6)
+        {
+            throw new StoreUnavailableException("the embedded store is busy", ex);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public async Task<ChangePage> ReadChangesAsync(string? continuation, int max, CancellationToken cancellationToken)
+    {
+        var after = continuation is null ? 0L : long.Parse(continuation, CultureInfo.InvariantCulture);
+        using var connection = await OpenReaderAsync(cancellationToken);
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT seq, partition, event_id, type, json, correlation_id, committed_at FROM outbox
+            WHERE seq > $after ORDER BY seq LIMIT $max
+            """;
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$max", max);
+        var changes = new List<ChangeRecord>();
+        var last = after;
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            last = reader.GetInt64(0);
+            changes.Add(new ChangeRecord(
+                reader.GetString(1),
+                new OutboxEvent(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+        }
+
+        return new ChangePage(changes, last.ToString(CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>Removes documents whose time-to-live has passed (Cosmos does this itself).</summary>
+    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    {
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var command = _writer.CreateCommand();
+            command.CommandText = "DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= $now";
+            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+            return await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    /// <summary>Bulk load for seeding and benchmarks: one transaction, unconditional upserts, no events.</summary>
+    public async Task BulkUpsertAsync(IEnumerable<(string Partition, PutDocument Document)> documents, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
+        await _writeLock.WaitAsync(cancellationToken);
+        try
+        {
+            using var transaction = _writer.BeginTransaction();
+            using var command = _writer.CreateCommand();
+            command.Transaction = transaction;
+            command.CommandText = """
+                INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+                VALUES ($p, $id, $k, $j, 1, $due, NULL)
+                ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, json = excluded.json,
+                    version = documents.version + 1, due_at = excluded.due_at
+                """;
+            var p = command.Parameters.Add("$p", SqliteType.Text);
+            var id = command.Parameters.Add("$id", SqliteType.Text);
+            var k = command.Parameters.Add("$k", SqliteType.Text);
+            var j = command.Parameters.Add("$j", SqliteType.Text);
+            var due = command.Parameters.Add("$due", SqliteType.Integer);
+            command.Prepare();
+            foreach (var (partition, document) in documents)
+            {
+                p.Value = partition;
+                id.Value = document.Id;
+                k.Value = document.Kind;
+                j.Value = document.Json;
+                due.Value = document.DueAt is { } d ? d.ToUnixTimeMilliseconds() : DBNull.Value;
+                command.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _writer.Dispose();
+        _writeLock.Dispose();
+    }
+
+    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    {
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(cancellationToken);
+        return connection;
+    }
+
+    private async Task<IReadOnlyList<StoredDocument>> ReadAllAsync(string partition, SqliteCommand command, CancellationToken cancellationToken)
+    {
+        var documents = new List<StoredDocument>();
+        using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        while (await reader.ReadAsync(cancellationToken))
+        {
+            if (!IsExpired(reader, 5))
+            {
+                documents.Add(ToDocument(partition, reader.GetString(0), reader, 1));
+            }
+        }
+
+        return documents;
+    }
+
+    private bool IsExpired(SqliteDataReader reader, int ordinal) =>
+        !reader.IsDBNull(ordinal) && reader.GetInt64(ordinal) <= _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static StoredDocument ToDocument(string partition, string id, SqliteDataReader reader, int first) => new(
+        partition,
+        id,
+        reader.GetString(first),
+        reader.GetString(first + 1),
+        Tag(reader.GetInt64(first + 2)),
+        reader.IsDBNull(first + 3) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(first + 3)));
+
+    private static string Tag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
+
+    private long? CurrentVersion(SqliteTransaction transaction, string partition, string id, long now)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT version, expires_at FROM documents WHERE partition = $p AND id = $id";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        if (!reader.Read())
+        {
+            return null;
+        }
+
+        // An expired document counts as absent, but keeps its version so ETags never repeat.
+        return !reader.IsDBNull(1) && reader.GetInt64(1) <= now ? null : reader.GetInt64(0);
+    }
+
+    private void Upsert(SqliteTransaction transaction, string partition, PutDocument put, long version, long now)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+            VALUES ($p, $id, $k, $j, $v, $due, $exp)
+            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, json = excluded.json,
+                version = MAX(documents.version + 1, excluded.version), due_at = excluded.due_at, expires_at = excluded.expires_at
+            """;
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$id", put.Id);
+        command.Parameters.AddWithValue("$k", put.Kind);
+        command.Parameters.AddWithValue("$j", put.Json);
+        command.Parameters.AddWithValue("$v", version);
+        command.Parameters.AddWithValue("$due", put.DueAt is { } due ? due.ToUnixTimeMilliseconds() : DBNull.Value);
+        command.Parameters.AddWithValue("$exp", put.TimeToLive is { } ttl ? now + (long)ttl.TotalMilliseconds : DBNull.Value);
+        command.ExecuteNonQuery();
+    }
+
+    private void Delete(SqliteTransaction transaction, string partition, string id)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM documents WHERE partition = $p AND id = $id";
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$id", id);
+        command.ExecuteNonQuery();
+    }
+
+    private void AppendOutbox(SqliteTransaction transaction, string partition, OutboxEvent e, long now)
+    {
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO outbox (partition, event_id, type, json, correlation_id, committed_at)
+            VALUES ($p, $id, $t, $j, $c, $at)
+            """;
+        command.Parameters.AddWithValue("$p", partition);
+        command.Parameters.AddWithValue("$id", e.EventId);
+        command.Parameters.AddWithValue("$t", e.Type);
+        command.Parameters.AddWithValue("$j", e.Json);
+        command.Parameters.AddWithValue("$c", (object?)e.CorrelationId ?? DBNull.Value);
+        command.Parameters.AddWithValue("$at", now);
+        command.ExecuteNonQuery();
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
