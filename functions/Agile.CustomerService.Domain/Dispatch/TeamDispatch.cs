@@ -65,11 +65,15 @@ public sealed record TeamDispatch(
     public TeamDispatch WithAgent(AgentSlot slot) =>
         this with { Agents = [.. Agents.Where(a => a.AgentId != slot.AgentId), slot] };
 
+    /// <summary>Holds one unit of the agent's capacity for the case; a case is held by one agent at most.</summary>
     public TeamDispatch Reserve(string agentId, CaseLoad load) => this with
     {
-        Agents = [.. Agents.Select(a => a.AgentId == agentId
-            ? a with { Loads = [.. a.Loads.Where(l => l.CaseId != load.CaseId), load] }
-            : a)],
+        Agents = [.. Agents.Select(a => a with
+        {
+            Loads = a.AgentId == agentId
+                ? [.. a.Loads.Where(l => l.CaseId != load.CaseId), load]
+                : a.Holds(load.CaseId) ? [.. a.Loads.Where(l => l.CaseId != load.CaseId)] : a.Loads,
+        })],
         Queue = [.. Queue.Where(q => q.CaseId != load.CaseId)],
     };
 
