@@ -128,3 +128,4 @@ namespace Agile.CustomerService.Host
         }
     }
 }
+public partial class Program;

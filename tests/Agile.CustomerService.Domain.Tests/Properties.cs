@@ -140,7 +140,7 @@ public class Properties
                 5 => State(Opened(), Offered(agent), AcceptedBy(agent), new CaseResolved(CaseId, agent, "team-a", "ok", agent, T0, "resolved")),
                 _ => null,
             };
-            var team = Team("team-a", agents: [Agent("a1") with { Loads = [new CaseLoad(CaseId, "cust-1", T0, T0.AddMinutes(1))] }, Agent("a2"), Agent("a3")]);
+            var team = Team("team-a", agents: [Agent("a1") with { Loads = [new CaseLoad(CaseId, "cust-1", T0, T0.AddMinutes(1), c?.Version ?? 0)] }, Agent("a2"), Agent("a3")]);
             var now = T0.AddMinutes(minutes);
 
             var once = TeamReconciliation.Reconcile(team, CaseId, c, RoutingPolicy.Default, now);

@@ -277,6 +277,71 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>Makes a team's holds and queue agree with the case, then offers queued work if capacity allows.</summary>
     public async Task ReconcileAsync(string teamId, string caseId, CancellationToken cancellationToken)
     {
+        await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, cancellationToken);
+        await PumpAsync(teamId, cancellationToken);
+    }
+
+    /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
+    public async Task<int> PumpAsync(string teamId, CancellationToken cancellationToken)
+    {
+        var offered = 0;
+        var skipped = new HashSet<string>(StringComparer.Ordinal);
+        for (var round = 0; round < 1000; round++)
+        {
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            if (team is null || Dispatcher.NextOffer(team.Dispatch with { Queue = [.. team.Dispatch.Queue.Where(q => !skipped.Contains(q.CaseId))] }) is not { } next)
+            {
+                break;
+            }
+
+            var waiting = (await GetAsync(next.Case.CaseId, cancellationToken))?.Value.State;
+            if (waiting is null || waiting.HandlingTeamId != teamId || waiting.Status is not (CaseStatus.New or CaseStatus.Queued))
+            {
+                // A queue item the case has left behind: tidy it instead of offering it.
+                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: false, cancellationToken);
+                skipped.Add(next.Case.CaseId);
+                continue;
+            }
+
+            var now = time.GetUtcNow();
+            var expiresAt = now + policy.OfferTimeout;
+            var load = new CaseLoad(next.Case.CaseId, next.Case.CustomerId, now, expiresAt, waiting.Version);
+            var reserved = team.Dispatch.Reserve(next.Choice.Agent.AgentId, load);
+            var reserve = await store.CommitAsync(
+                Partitions.Team(teamId),
+                [TeamState.PutDispatch(reserved, team.ETag), new DeleteDocument(TeamState.QueueItemId(next.Case.CaseId), team.QueueETags[next.Case.CaseId])],
+                [],
+                cancellationToken);
+            if (reserve is not Committed)
+            {
+                continue;
+            }
+
+            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, next.Case.CaseId, teamId, next.Choice.Agent.AgentId, expiresAt), cancellationToken);
+            var (decision, _) = await ExecuteAsync(
+                next.Case.CaseId, (_, at) => new OfferCase(teamId, next.Choice.Agent.AgentId, expiresAt, "router", at, next.Choice.Reason), cancellationToken);
+            if (decision is Accepted)
+            {
+                offered++;
+            }
+            else
+            {
+                // The case moved on meanwhile (answered, spilled, resolved): give the capacity back.
+                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: true, cancellationToken);
+                skipped.Add(next.Case.CaseId);
+            }
+        }
+
+        return offered;
+    }
+
+    /// <summary>
+    /// One reconciliation of a team with a case, retried on a concurrent write. With
+    /// <paramref name="expireOwnReservation"/> the caller's own reservation (for an offer the
+    /// case refused) is treated as no longer in flight.
+    /// </summary>
+    private async Task CorrectTeamAsync(string teamId, string caseId, bool expireOwnReservation, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
@@ -287,10 +352,19 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
             var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
             var now = time.GetUtcNow();
-            var correction = TeamReconciliation.Reconcile(team.Dispatch, caseId, c, policy, now);
+            var dispatch = team.Dispatch;
+            if (expireOwnReservation)
+            {
+                dispatch = dispatch with
+                {
+                    Agents = [.. dispatch.Agents.Select(a => a with { Loads = [.. a.Loads.Select(l => l.CaseId == caseId && l.ExpiresAt is not null ? l with { ExpiresAt = now } : l)] })],
+                };
+            }
+
+            var correction = TeamReconciliation.Reconcile(dispatch, caseId, c, policy, now);
             if (!correction.Changed)
             {
-                break;
+                return;
             }
 
             var writes = new List<WriteOperation>();
@@ -315,95 +389,6 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                     await ArmAsync(new CaseTimer(TimerKind.SpillCheck, caseId, teamId, null, correction.QueueItem!.DueAt), cancellationToken);
                 }
 
-                break;
-            }
-        }
-
-        await PumpAsync(teamId, cancellationToken);
-    }
-
-    /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
-    public async Task<int> PumpAsync(string teamId, CancellationToken cancellationToken)
-    {
-        var offered = 0;
-        for (var round = 0; round < 1000; round++)
-        {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
-            if (team is null || Dispatcher.NextOffer(team.Dispatch) is not { } next)
-            {
-                break;
-            }
-
-            var now = time.GetUtcNow();
-            var expiresAt = now + policy.OfferTimeout;
-            var reserved = team.Dispatch.Reserve(next.Choice.Agent.AgentId, new CaseLoad(next.Case.CaseId, next.Case.CustomerId, now, expiresAt));
-            var reserve = await store.CommitAsync(
-                Partitions.Team(teamId),
-                [TeamState.PutDispatch(reserved, team.ETag), new DeleteDocument(TeamState.QueueItemId(next.Case.CaseId), team.QueueETags[next.Case.CaseId])],
-                [],
-                cancellationToken);
-            if (reserve is not Committed)
-            {
-                continue;
-            }
-
-            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, next.Case.CaseId, teamId, next.Choice.Agent.AgentId, expiresAt), cancellationToken);
-            var (decision, _) = await ExecuteAsync(
-                next.Case.CaseId, (_, at) => new OfferCase(teamId, next.Choice.Agent.AgentId, expiresAt, "router", at, next.Choice.Reason), cancellationToken);
-            if (decision is Accepted)
-            {
-                offered++;
-            }
-            else
-            {
-                // The case moved on meanwhile (answered, spilled, resolved): give the capacity back.
-                await ReconcileOnlyAsync(teamId, next.Case.CaseId, expireReservationNow: true, cancellationToken);
-            }
-        }
-
-        return offered;
-    }
-
-    private async Task ReconcileOnlyAsync(string teamId, string caseId, bool expireReservationNow, CancellationToken cancellationToken)
-    {
-        for (var attempt = 0; attempt < MaxAttempts; attempt++)
-        {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
-            if (team is null)
-            {
-                return;
-            }
-
-            var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
-            var now = time.GetUtcNow();
-            var dispatch = team.Dispatch;
-            if (expireReservationNow)
-            {
-                // Our own reservation for an offer that was refused: it is no longer in flight.
-                dispatch = dispatch with
-                {
-                    Agents = [.. dispatch.Agents.Select(a => a with { Loads = [.. a.Loads.Select(l => l.CaseId == caseId && l.ExpiresAt is not null ? l with { ExpiresAt = now } : l)] })],
-                };
-            }
-
-            var correction = TeamReconciliation.Reconcile(dispatch, caseId, c, policy, now);
-            if (!correction.Changed)
-            {
-                return;
-            }
-
-            var writes = new List<WriteOperation> { TeamState.PutDispatch(correction.Dispatch, team.ETag) };
-            if (correction.Queue == QueueAction.Put)
-            {
-                writes.Add(new PutDocument(TeamState.QueueItemId(caseId), Kinds.Queued, Json.Write(correction.QueueItem), null));
-            }
-            else if (correction.Queue == QueueAction.Delete)
-            {
-                writes.Add(new DeleteDocument(TeamState.QueueItemId(caseId), team.QueueETags[caseId]));
-            }
-
-            if (await store.CommitAsync(Partitions.Team(teamId), writes, [], cancellationToken) is Committed)
-            {
                 return;
             }
         }

@@ -44,7 +44,9 @@ public static class TeamReconciliation
             }
 
             var pending = load.ExpiresAt is { } expires && expires > now;
-            return c is null ? pending : waiting && pending && !c.DeclinedBy.Contains(agent.AgentId);
+            return c is null
+                ? pending
+                : waiting && pending && c.Version <= load.BaseVersion && !c.DeclinedBy.Contains(agent.AgentId);
         }
 
         CaseLoad Shape(CaseLoad load) => c?.Status == CaseStatus.InProgress

@@ -6,8 +6,11 @@ namespace Agile.CustomerService.Domain.Dispatch;
 /// <summary>
 /// A reservation of one unit of an agent's capacity for one case. An offered
 /// load expires with its offer; the sweep releases it unless the case confirms it.
+/// <see cref="BaseVersion"/> is the case version the reservation was made against
+/// (0 for a case not yet stored): a case that moved past it without an offer to this
+/// agent shows the reservation is stale, not in flight.
 /// </summary>
-public sealed record CaseLoad(string CaseId, string CustomerId, DateTimeOffset Since, DateTimeOffset? ExpiresAt);
+public sealed record CaseLoad(string CaseId, string CustomerId, DateTimeOffset Since, DateTimeOffset? ExpiresAt, int BaseVersion = 0);
 
 public sealed record AgentSlot(
     string AgentId,

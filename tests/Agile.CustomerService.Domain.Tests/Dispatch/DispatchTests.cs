@@ -36,8 +36,8 @@ public class DispatcherTests
 
 public class ReconciliationTests
 {
-    private static TeamDispatch Holding(string agent, DateTimeOffset? expires) =>
-        Team("team-a", agents: [Agent("a1") with { Loads = agent == "a1" ? [new CaseLoad(CaseId, "cust-1", T0, expires)] : [] }, Agent("a2")]);
+    private static TeamDispatch Holding(string agent, DateTimeOffset? expires, int baseVersion = 0) =>
+        Team("team-a", agents: [Agent("a1") with { Loads = agent == "a1" ? [new CaseLoad(CaseId, "cust-1", T0, expires, baseVersion)] : [] }, Agent("a2")]);
 
     [Fact]
     public void Reconcile_ResolvedCase_ReleasesTheHold()
@@ -76,10 +76,21 @@ public class ReconciliationTests
     {
         var c = State(Opened(), Queued());
 
-        var correction = TeamReconciliation.Reconcile(Holding("a1", T0.AddMinutes(1)), CaseId, c, RoutingPolicy.Default, T0.AddSeconds(1));
+        var correction = TeamReconciliation.Reconcile(Holding("a1", T0.AddMinutes(1), baseVersion: c.Version), CaseId, c, RoutingPolicy.Default, T0.AddSeconds(1));
 
         Assert.True(correction.Dispatch.Holds(CaseId));
         Assert.Equal(QueueAction.None, correction.Queue);
+    }
+
+    [Fact]
+    public void Reconcile_ReopenedCaseWithLeftoverReservation_ReleasesAndRequeues()
+    {
+        var c = State(Opened(), Offered("a1"), AcceptedBy("a1"), new CaseResolved(CaseId, "a1", "team-a", "ok", "a1", T0, "resolved"), new CaseReopened(CaseId, "customer", T0, "again"));
+
+        var correction = TeamReconciliation.Reconcile(Holding("a1", T0.AddMinutes(1), baseVersion: 0), CaseId, c, RoutingPolicy.Default, T0.AddSeconds(1));
+
+        Assert.False(correction.Dispatch.Holds(CaseId));
+        Assert.Equal(QueueAction.Put, correction.Queue);
     }
 
     [Fact]

@@ -1,0 +1,337 @@
+using System.Net;
+
+namespace Agile.CustomerService.Api.Tests;
+
+/// <summary>The spine end to end through HTTP: sticky ownership, offers, spill-over, repeat contacts.</summary>
+public class RoutingFlowTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Intake_KnownCustomer_OffersToAnAgentOfTheOwningTeam()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+
+        Assert.Equal("north-1", c.Str("owningTeamId"));
+        Assert.Equal("offered", c.Str("status"));
+        Assert.StartsWith("north-1-a", c.Str("offeredTo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Intake_FirstContact_AssignsTheTeamWithFewestCustomersPerActiveAgent()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        await _app.SetTeamAvailabilityAsync("north-2", false);
+        await _app.SetTeamAvailabilityAsync("north-3", false);
+
+        var c = await _app.IntakeAsync("cust-00151");
+
+        Assert.Equal("north-4", c.Str("owningTeamId"));
+        var customer = await TestApp.Json(await _app.Client.GetAsync("/api/customers/cust-00151"));
+        var ownership = customer.GetProperty("customer").GetProperty("ownership");
+        Assert.Equal("router", ownership[0].Str("by"));
+        Assert.Equal("north-4", ownership[0].Str("toTeamId"));
+    }
+
+    [Fact]
+    public async Task Intake_SecondContact_StaysWithTheSameTeam()
+    {
+        var first = await _app.IntakeAsync("cust-00152");
+
+        var second = await _app.IntakeAsync("cust-00152");
+
+        Assert.Equal(first.Str("owningTeamId"), second.Str("owningTeamId"));
+    }
+
+    [Fact]
+    public async Task Decline_OfferedAgent_CaseIsOfferedToAnotherAgentOfTheTeam()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var first = c.Str("offeredTo");
+
+        var response = await _app.ActAsync(c.Str("id"), "decline", new { agentId = first, reason = "on a call" });
+        await _app.SettleAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("offered", after.Str("status"));
+        Assert.NotEqual(first, after.Str("offeredTo"));
+        Assert.StartsWith("north-1-", after.Str("offeredTo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OfferTimeout_NoAnswer_TakesBackAndOffersTheNextAgent()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var first = c.Str("offeredTo");
+
+        await _app.AdvanceAsync(TimeSpan.FromSeconds(61));
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("offered", after.Str("status"));
+        Assert.NotEqual(first, after.Str("offeredTo"));
+        var history = after.GetProperty("id").GetString();
+        Assert.NotNull(history);
+    }
+
+    [Fact]
+    public async Task OfferTimeout_BeforeExpiry_OfferStands()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+
+        await _app.AdvanceAsync(TimeSpan.FromSeconds(59));
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal(c.Str("offeredTo"), after.Str("offeredTo"));
+    }
+
+    [Fact]
+    public async Task SpillOver_OwningTeamUnavailablePastThreshold_HelperTeamTakesItAndOwnerStaysAccountable()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        var c = await _app.IntakeAsync("cust-00005");
+        Assert.Equal("queued", c.Str("status"));
+
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(5));
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("north-1", after.Str("owningTeamId"));
+        Assert.NotEqual("north-1", after.Str("handlingTeamId"));
+        Assert.Equal("offered", after.Str("status"));
+        var helper = after.Str("handlingTeamId");
+        var ownerBoard = await _app.BoardAsync("north-1");
+        Assert.Equal(1, ownerBoard.GetProperty("counts").GetProperty("spilledOut").GetInt32());
+        Assert.Equal(c.Str("id"), ownerBoard.GetProperty("owned")[0].Str("caseId"));
+        var helperBoard = await _app.BoardAsync(helper);
+        Assert.Equal(c.Str("id"), helperBoard.GetProperty("helping")[0].Str("caseId"));
+    }
+
+    [Fact]
+    public async Task SpillOver_StandardCustomerBeforeThreshold_StaysQueuedWithOwner()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        var c = await _app.IntakeAsync("cust-00005");
+
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(4));
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("north-1", after.Str("handlingTeamId"));
+        Assert.Equal("queued", after.Str("status"));
+    }
+
+    [Fact]
+    public async Task SpillOver_PriorityCustomer_SpillsAfterItsShorterThreshold()
+    {
+        await _app.SetTeamAvailabilityAsync("north-2", false);
+        var c = await _app.IntakeAsync("cust-00010");
+
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(2));
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("north-2", after.Str("owningTeamId"));
+        Assert.NotEqual("north-2", after.Str("handlingTeamId"));
+    }
+
+    [Fact]
+    public async Task SpillOver_ThresholdIsConfigurable()
+    {
+        using var app = new TestApp(("Routing:SpillAfterStandard", "00:00:30"));
+        await app.SetTeamAvailabilityAsync("north-1", false);
+        var c = await app.IntakeAsync("cust-00005");
+
+        await app.AdvanceAsync(TimeSpan.FromSeconds(30));
+
+        var (after, _) = await app.CaseAsync(c.Str("id"));
+        Assert.NotEqual("north-1", after.Str("handlingTeamId"));
+    }
+
+    [Fact]
+    public async Task Spill_TeamLeadAsksForHelpNow_CaseGoesToAHelperTeamAtOnce()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        var c = await _app.IntakeAsync("cust-00005");
+
+        var response = await _app.ActAsync(c.Str("id"), "spill", new { by = "north-1-a10", reason = "team in a workshop" });
+        await _app.SettleAsync();
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("north-1", after.Str("owningTeamId"));
+        Assert.Equal("offered", after.Str("status"));
+        Assert.StartsWith(after.Str("handlingTeamId"), after.Str("offeredTo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RepeatContact_WithinSevenDays_ReturnsToTheSameAgentAndLinksTheEarlierCase()
+    {
+        var first = await _app.IntakeAsync("cust-00005");
+        var agent = first.Str("offeredTo");
+        await _app.ActAsync(first.Str("id"), "accept", new { agentId = agent });
+        await _app.ActAsync(first.Str("id"), "resolve", new { agentId = agent, resolution = "explained the bill" });
+        await _app.AdvanceAsync(TimeSpan.FromDays(3));
+
+        var repeat = await _app.IntakeAsync("cust-00005");
+
+        Assert.Equal(first.Str("id"), repeat.Str("repeatOf"));
+        Assert.Equal(agent, repeat.Str("offeredTo"));
+        Assert.Equal("north-1", repeat.Str("owningTeamId"));
+        await _app.SettleAsync();
+        var board = await _app.BoardAsync("north-1", "all");
+        Assert.Equal(1, board.GetProperty("counts").GetProperty("repeats").GetInt32());
+    }
+
+    [Fact]
+    public async Task RepeatContact_AfterTheWindow_IsANewRequest()
+    {
+        var first = await _app.IntakeAsync("cust-00005");
+        var agent = first.Str("offeredTo");
+        await _app.ActAsync(first.Str("id"), "accept", new { agentId = agent });
+        await _app.ActAsync(first.Str("id"), "resolve", new { agentId = agent, resolution = "done" });
+        await _app.AdvanceAsync(TimeSpan.FromDays(8));
+
+        var next = await _app.IntakeAsync("cust-00005");
+
+        Assert.Null(next.StrOrNull("repeatOf"));
+    }
+
+    [Fact]
+    public async Task RepeatContact_SpilledCaseResolvedByHelper_ComesBackToTheOwningTeam()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        var first = await _app.IntakeAsync("cust-00005");
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(5));
+        var (spilled, _) = await _app.CaseAsync(first.Str("id"));
+        await _app.ActAsync(first.Str("id"), "accept", new { agentId = spilled.Str("offeredTo") });
+        await _app.ActAsync(first.Str("id"), "resolve", new { agentId = spilled.Str("offeredTo"), resolution = "done" });
+        await _app.SetTeamAvailabilityAsync("north-1", true);
+
+        var repeat = await _app.IntakeAsync("cust-00005");
+
+        Assert.Equal("north-1", repeat.Str("owningTeamId"));
+        Assert.Equal("north-1", repeat.Str("handlingTeamId"));
+        Assert.Equal(first.Str("id"), repeat.Str("repeatOf"));
+    }
+
+    [Fact]
+    public async Task Resolve_FreesCapacity_NextQueuedCaseIsOfferedToThatAgent()
+    {
+        for (var a = 2; a <= 10; a++)
+        {
+            await _app.PutAsync($"/api/teams/north-1/agents/north-1-a{a:D2}/availability", new { available = false });
+        }
+
+        var cases = new List<System.Text.Json.JsonElement>();
+        foreach (var customer in new[] { "cust-00001", "cust-00005", "cust-00009", "cust-00013" })
+        {
+            cases.Add(await _app.IntakeAsync(customer));
+        }
+
+        Assert.Equal("queued", cases[3].Str("status"));
+        await _app.ActAsync(cases[0].Str("id"), "accept", new { agentId = "north-1-a01" });
+        await _app.ActAsync(cases[0].Str("id"), "resolve", new { agentId = "north-1-a01", resolution = "done" });
+        await _app.SettleAsync();
+
+        var (fourth, _) = await _app.CaseAsync(cases[3].Str("id"));
+        Assert.Equal("offered", fourth.Str("status"));
+        Assert.Equal("north-1-a01", fourth.Str("offeredTo"));
+    }
+
+    [Fact]
+    public async Task Help_TeammateAssists_OwnershipAndAssignmentUnchanged()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var agent = c.Str("offeredTo");
+        await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent });
+
+        var response = await _app.ActAsync(c.Str("id"), "help", new { agentId = agent, assistantId = "north-1-a10", reason = "tariff rules" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal(agent, after.Str("assignedTo"));
+        Assert.Equal("north-1-a10", after.GetProperty("assistants")[0].GetString());
+        Assert.Equal("north-1", after.Str("owningTeamId"));
+    }
+
+    [Fact]
+    public async Task SelfService_CustomerAsksForAPerson_CaseIsRoutedToTheOwningTeam()
+    {
+        var c = await _app.IntakeAsync("cust-00005", tier: "selfService");
+        Assert.Equal("selfService", c.Str("status"));
+
+        await _app.ActAsync(c.Str("id"), "request-person", new { reason = "the FAQ did not help" });
+        await _app.SettleAsync();
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("offered", after.Str("status"));
+        Assert.StartsWith("north-1-", after.Str("offeredTo"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ComplexCase_IsOfferedOnlyToProficientOrExpertAgents()
+    {
+        var c = await _app.IntakeAsync("cust-00005", tier: "complex");
+
+        var agent = c.Str("offeredTo");
+        var number = int.Parse(agent[^2..], System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(number >= 3, $"{agent} is a new agent");
+    }
+
+    [Fact]
+    public async Task Reopen_ResolvedCase_GoesBackToTheOwningTeamAndTheSameAgent()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var agent = c.Str("offeredTo");
+        await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent });
+        await _app.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "done" });
+
+        await _app.ActAsync(c.Str("id"), "reopen", new { by = "cust-00005", reason = "still broken" });
+        await _app.SettleAsync();
+
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        Assert.Equal("offered", after.Str("status"));
+        Assert.Equal(agent, after.Str("offeredTo"));
+    }
+
+    [Fact]
+    public async Task Transfer_OwnerChange_IsExplicitAndAudited()
+    {
+        var response = await _app.PutAsync("/api/customers/cust-00005/owner", new { teamId = "north-3", by = "admin-1", reason = "moved house" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var customer = (await TestApp.Json(await _app.Client.GetAsync("/api/customers/cust-00005"))).GetProperty("customer");
+        Assert.Equal("north-3", customer.Str("owningTeamId"));
+        var last = customer.GetProperty("ownership")[1];
+        Assert.Equal("north-1", last.Str("fromTeamId"));
+        Assert.Equal("admin-1", last.Str("by"));
+        Assert.Equal("moved house", last.Str("reason"));
+        var c = await _app.IntakeAsync("cust-00005");
+        Assert.Equal("north-3", c.Str("owningTeamId"));
+    }
+
+    [Fact]
+    public async Task Case_History_RecordsWhoWhenAndWhyForEveryTransition()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        await _app.ActAsync(c.Str("id"), "decline", new { agentId = c.Str("offeredTo"), reason = "on a call" });
+        await _app.SettleAsync();
+
+        var response = await _app.Client.GetAsync($"/api/cases/{c.Str("id")}");
+        var history = (await TestApp.Json(response)).GetProperty("history");
+
+        Assert.True(history.GetArrayLength() >= 4);
+        foreach (var e in history.EnumerateArray())
+        {
+            Assert.False(string.IsNullOrEmpty(e.Str("by")));
+            Assert.False(string.IsNullOrEmpty(e.Str("reason")));
+            Assert.Equal(System.Text.Json.JsonValueKind.String, e.GetProperty("at").ValueKind);
+        }
+
+        Assert.Contains(history.EnumerateArray(), e => e.Str("type") == "OfferDeclined" && e.Str("reason") == "on a call");
+    }
+}

@@ -1,0 +1,185 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Agile.CustomerService.Api.Tests;
+
+/// <summary>
+/// The whole app in memory over a fresh SQLite file, with a small demo seed (200 customers),
+/// fake time, and no background runner: tests deliver the change log and sweep timers
+/// themselves, so every step is deterministic.
+/// </summary>
+public sealed class TestApp : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset T0 = new(2026, 11, 24, 9, 0, 0, TimeSpan.Zero);
+
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), "acs-tests", Guid.NewGuid().ToString("N"));
+    private readonly Dictionary<string, string?> _settings;
+    private int _keys;
+
+    public TestApp(params (string Key, string Value)[] settings)
+    {
+        _settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
+        Client = CreateClient();
+    }
+
+    public FakeTimeProvider Time { get; } = new(T0);
+
+    public HttpClient Client { get; }
+
+    public string DatabasePath => Path.Combine(_directory, "test.db");
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Store:SqlitePath", DatabasePath);
+        builder.UseSetting("Seed:DemoCustomers", "200");
+        builder.UseSetting("Pipeline:RunLocally", "false");
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureServices(services =>
+        {
+            services.RemoveAll<TimeProvider>();
+            services.AddSingleton<TimeProvider>(Time);
+        });
+    }
+
+    public T Service<T>()
+        where T : notnull => Services.GetRequiredService<T>();
+
+    /// <summary>Plays the Functions host: delivers the change log, then runs due timers, until quiet.</summary>
+    public async Task SettleAsync()
+    {
+        var runner = Service<ChangeLogRunner>();
+        var cases = Service<CaseService>();
+        do
+        {
+            await runner.DrainAsync(CancellationToken.None);
+        }
+        while (await cases.SweepTimersAsync(CancellationToken.None) > 0);
+        await runner.DrainAsync(CancellationToken.None);
+    }
+
+    public async Task AdvanceAsync(TimeSpan by)
+    {
+        Time.Advance(by);
+        await SettleAsync();
+    }
+
+    public string NextKey() => $"key-{Interlocked.Increment(ref _keys)}";
+
+    public async Task<HttpResponseMessage> PostAsync(string url, object body, string? ifMatch = null, string? key = null)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", key ?? NextKey());
+        if (ifMatch is not null)
+        {
+            request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, string body, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = new StringContent(body, Encoding.UTF8) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        return await Client.SendAsync(request);
+    }
+
+    public async Task<HttpResponseMessage> PutAsync(string url, object body) => await Client.PutAsJsonAsync(url, body);
+
+    /// <summary>Opens a case for a customer and returns its id.</summary>
+    public async Task<JsonElement> IntakeAsync(string customerId, string tier = "simple", string? skill = null, string? key = null)
+    {
+        var response = await PostAsync("/api/contacts", new { customerId, channel = "phone", topic = "billing question", tier, requiredSkill = skill, selfServiceAnswer = tier == "selfService" ? "See the FAQ" : null }, key: key);
+        Assert.Equal(System.Net.HttpStatusCode.Created, response.StatusCode);
+        return (await Json(response)).GetProperty("case");
+    }
+
+    public async Task<(JsonElement Case, string ETag)> CaseAsync(string caseId)
+    {
+        var response = await Client.GetAsync($"/api/cases/{caseId}");
+        response.EnsureSuccessStatusCode();
+        return ((await Json(response)).GetProperty("case"), response.Headers.ETag!.Tag);
+    }
+
+    public async Task<HttpResponseMessage> ActAsync(string caseId, string action, object body)
+    {
+        var (_, etag) = await CaseAsync(caseId);
+        return await PostAsync($"/api/cases/{caseId}/{action}", body, etag);
+    }
+
+    public async Task<JsonElement> BoardAsync(string teamId, string view = "open")
+    {
+        var response = await Client.GetAsync($"/api/teams/{teamId}/board?view={view}");
+        response.EnsureSuccessStatusCode();
+        return await Json(response);
+    }
+
+    public async Task SetTeamAvailabilityAsync(string teamId, bool available)
+    {
+        for (var a = 1; a <= 10; a++)
+        {
+            var response = await PutAsync($"/api/teams/{teamId}/agents/{teamId}-a{a:D2}/availability", new { available });
+            response.EnsureSuccessStatusCode();
+        }
+    }
+
+    public static async Task<JsonElement> Json(HttpResponseMessage response) =>
+        JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement.Clone();
+
+    /// <summary>Everything stored, summarised: any write changes it.</summary>
+    public (long Documents, long Versions, long Events) Fingerprint()
+    {
+        using var connection = new SqliteConnection($"Data Source={DatabasePath};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT (SELECT count(*) FROM documents), (SELECT coalesce(sum(version), 0) FROM documents), (SELECT count(*) FROM outbox)";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        if (disposing)
+        {
+            Client.Dispose();
+            SqliteConnection.ClearAllPools();
+            try
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
+        }
+    }
+}
+
+internal static class JsonExtensions
+{
+    public static string Str(this JsonElement element, string property) => element.GetProperty(property).GetString()!;
+
+    public static string? StrOrNull(this JsonElement element, string property) =>
+        element.GetProperty(property).ValueKind == JsonValueKind.Null ? null : element.GetProperty(property).GetString();
+}
