@@ -1,0 +1,74 @@
+using System.Net;
+
+namespace Agile.CustomerService.Api.Tests;
+
+public class IdempotencyTests : IDisposable
+{
+    private readonly TestApp _app = new();
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task Intake_RepeatedWithSameKey_ReturnsTheFirstResultAndOpensOneCase()
+    {
+        var first = await _app.PostAsync("/api/contacts", new { customerId = "cust-00005", channel = "chat", topic = "x", tier = "simple" }, key: "retry-1");
+        var before = _app.Fingerprint();
+
+        var second = await _app.PostAsync("/api/contacts", new { customerId = "cust-00005", channel = "chat", topic = "x", tier = "simple" }, key: "retry-1");
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+        Assert.Equal(before, _app.Fingerprint());
+        var customer = await TestApp.Json(await _app.Client.GetAsync("/api/customers/cust-00005"));
+        Assert.Equal(1, customer.GetProperty("cases").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Intake_SameKeyDifferentRequest_Is422()
+    {
+        await _app.PostAsync("/api/contacts", new { customerId = "cust-00005", channel = "chat", topic = "x", tier = "simple" }, key: "retry-2");
+        var before = _app.Fingerprint();
+
+        var response = await _app.PostAsync("/api/contacts", new { customerId = "cust-00005", channel = "chat", topic = "other", tier = "simple" }, key: "retry-2");
+
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
+        Assert.Equal(before, _app.Fingerprint());
+    }
+
+    [Fact]
+    public async Task Accept_RepeatedWithSameKey_ReturnsTheFirstResultAndWritesNothingMore()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var (_, etag) = await _app.CaseAsync(c.Str("id"));
+        var first = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, etag, key: "accept-1");
+        await _app.SettleAsync();
+        var before = _app.Fingerprint();
+
+        var second = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, etag, key: "accept-1");
+        await _app.SettleAsync();
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(before, _app.Fingerprint());
+    }
+
+    [Fact]
+    public async Task Accept_ConcurrentRequestsWithOneETag_ExactlyOneWins()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var (_, etag) = await _app.CaseAsync(c.Str("id"));
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 8).Select(i =>
+            _app.PostAsync($"/api/cases/{c.Str("id")}/decline", new { agentId = c.Str("offeredTo"), reason = $"busy {i}" }, etag)));
+
+        Assert.Single(responses, r => r.StatusCode == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.StatusCode != HttpStatusCode.OK), r => Assert.Equal(HttpStatusCode.PreconditionFailed, r.StatusCode));
+        var history = (await TestApp.Json(await _app.Client.GetAsync($"/api/cases/{c.Str("id")}"))).GetProperty("history");
+        Assert.Single(history.EnumerateArray(), e => e.Str("type") == "OfferDeclined");
+    }
+}
