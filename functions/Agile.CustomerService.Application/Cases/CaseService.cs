@@ -277,8 +277,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>Makes a team's holds and queue agree with the case, then offers queued work if capacity allows.</summary>
     public async Task ReconcileAsync(string teamId, string caseId, CancellationToken cancellationToken)
     {
-        await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, cancellationToken);
-        await PumpAsync(teamId, cancellationToken);
+        if (await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, cancellationToken))
+        {
+            await PumpAsync(teamId, cancellationToken);
+        }
     }
 
     /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
@@ -340,14 +342,14 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <paramref name="expireOwnReservation"/> the caller's own reservation (for an offer the
     /// case refused) is treated as no longer in flight.
     /// </summary>
-    private async Task CorrectTeamAsync(string teamId, string caseId, bool expireOwnReservation, CancellationToken cancellationToken)
+    private async Task<bool> CorrectTeamAsync(string teamId, string caseId, bool expireOwnReservation, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
             var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
             if (team is null)
             {
-                return;
+                return false;
             }
 
             var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
@@ -364,7 +366,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             var correction = TeamReconciliation.Reconcile(dispatch, caseId, c, policy, now);
             if (!correction.Changed)
             {
-                return;
+                return false;
             }
 
             var writes = new List<WriteOperation>();
@@ -389,9 +391,11 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                     await ArmAsync(new CaseTimer(TimerKind.SpillCheck, caseId, teamId, null, correction.QueueItem!.DueAt), cancellationToken);
                 }
 
-                return;
+                return true;
             }
         }
+
+        return false;
     }
 
     // ------------------------------------------------------- timers

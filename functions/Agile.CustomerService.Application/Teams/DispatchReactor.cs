@@ -17,6 +17,13 @@ public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
         var e = Json.Read<CaseEvent>(change.Event.Json);
+        if (e is CaseOpened or CaseQueued or CaseOffered or HelpRequested)
+        {
+            // Their team-side change (reservation or queue item) was written before the case;
+            // an orphan of a failed write is repaired by the offer-timeout or spill-check timer.
+            return;
+        }
+
         var current = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
         var teams = new HashSet<string>(StringComparer.Ordinal);
         if (current is not null)

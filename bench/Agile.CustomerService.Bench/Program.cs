@@ -1,0 +1,323 @@
+// Intake-to-offer benchmark (issue 2): the real host on loopback over the SQLite store,
+// side by side with the floor (raw SQLite conditional writes, no HTTP, no domain work),
+// at two book sizes to show the cost per intake stays flat.
+//
+//   dotnet run -c Release --project bench/Agile.CustomerService.Bench -- [--intakes 20000] [--concurrency 16] [--sizes 10000,1000000]
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agile.CustomerService.Application.Admin;
+using Agile.CustomerService.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+var options = BenchOptions.Parse(args);
+var root = RepoRoot();
+var hostDll = Path.Combine(root, "functions", "Agile.CustomerService.Host", "bin", "Release", "net10.0", "Agile.CustomerService.Host.dll");
+if (!File.Exists(hostDll))
+{
+    Console.Error.WriteLine($"host not built: {hostDll}\nrun: dotnet build -c Release functions/Agile.CustomerService.Host");
+    return 1;
+}
+
+Console.WriteLine($"intake-to-offer benchmark: {options.Intakes} intakes per run, {options.Concurrency} concurrent clients, {Environment.ProcessorCount} cores");
+var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd)>();
+foreach (var customers in options.Sizes)
+{
+    var work = Path.Combine(Path.GetTempPath(), "acs-bench", Guid.NewGuid().ToString("N"));
+    Directory.CreateDirectory(work);
+    try
+    {
+        var db = Path.Combine(work, "bench.db");
+        await SeedAsync(db, customers);
+        var floor = await Floor.RunAsync(Path.Combine(work, "floor.db"), options.Intakes, options.Concurrency);
+        using var host = HostProcess.Start(hostDll, db, options.Port);
+        await host.WaitReadyAsync();
+        var memoryStart = host.WorkingSet();
+        var intake = await IntakeLoad.RunAsync(host.BaseAddress, customers, options.Intakes, options.Concurrency);
+        var memoryEnd = host.WorkingSet();
+        results.Add((customers, intake, floor, memoryStart, memoryEnd));
+        Console.WriteLine($"  {customers,9:N0} customers  intake {intake}  |  floor {floor}");
+    }
+    finally
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(work, recursive: true);
+    }
+}
+
+Console.WriteLine();
+Console.WriteLine("| customers | intakes/s | p50 ms | p99 ms | floor writes/s | floor p50 ms | floor p99 ms | p50 / floor p50 | throughput floor / intake | host memory start -> end MB |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (customers, intake, floor, start, end) in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {customers:N0} | {intake.PerSecond:F0} | {intake.P50:F2} | {intake.P99:F2} | {floor.PerSecond:F0} | {floor.P50:F2} | {floor.P99:F2} | {intake.P50 / floor.P50:F2}x | {floor.PerSecond / intake.PerSecond:F2}x | {start / 1048576} -> {end / 1048576} |"));
+}
+
+if (results.Count >= 2)
+{
+    var small = results[0].Intake;
+    var large = results[^1].Intake;
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"\ncost per intake, {results[^1].Customers:N0} vs {results[0].Customers:N0} customers: {small.PerSecond / large.PerSecond:F2}x (time per intake), p50 {large.P50 / small.P50:F2}x"));
+}
+
+return 0;
+
+static async Task SeedAsync(string db, int customers)
+{
+    using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+    using var store = new SqliteStateStore(db, TimeProvider.System);
+    var seed = new DemoSeed(store, loggerFactory.CreateLogger<DemoSeed>());
+    var clock = Stopwatch.StartNew();
+    await seed.SeedIfEmptyAsync(customers, CancellationToken.None);
+    Console.WriteLine($"  seeded {customers:N0} customers in {clock.Elapsed.TotalSeconds:F1} s");
+}
+
+static string RepoRoot()
+{
+    var dir = new DirectoryInfo(AppContext.BaseDirectory);
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Agile.CustomerService.sln")))
+    {
+        dir = dir.Parent;
+    }
+
+    return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
+}
+
+internal sealed record BenchOptions(int Intakes, int Concurrency, int[] Sizes, int Port)
+{
+    public static BenchOptions Parse(string[] args)
+    {
+        string? Arg(string name) => args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
+        return new BenchOptions(
+            int.Parse(Arg("--intakes") ?? "20000", CultureInfo.InvariantCulture),
+            int.Parse(Arg("--concurrency") ?? "16", CultureInfo.InvariantCulture),
+            (Arg("--sizes") ?? "10000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
+            int.Parse(Arg("--port") ?? "7391", CultureInfo.InvariantCulture));
+    }
+}
+
+internal sealed record Stats(double PerSecond, double P50, double P99, int Count)
+{
+    public static Stats From(List<double> latenciesMs, TimeSpan elapsed)
+    {
+        latenciesMs.Sort();
+        double At(double q) => latenciesMs[Math.Min(latenciesMs.Count - 1, (int)(q * latenciesMs.Count))];
+        return new Stats(latenciesMs.Count / elapsed.TotalSeconds, At(0.50), At(0.99), latenciesMs.Count);
+    }
+
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{PerSecond,7:F0}/s p50 {P50:F2} ms p99 {P99:F2} ms");
+}
+
+/// <summary>Agents' clients: each intake that gets an offer is accepted and resolved, so capacity stays steady.</summary>
+internal static class IntakeLoad
+{
+    public static async Task<Stats> RunAsync(Uri baseAddress, int customers, int intakes, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseAddress };
+        await RunPhaseAsync(http, customers, Math.Min(2000, intakes / 10), concurrency, new List<double>());
+        var latencies = new List<double>(intakes);
+        var clock = Stopwatch.StartNew();
+        await RunPhaseAsync(http, customers, intakes, concurrency, latencies);
+        return Stats.From(latencies, clock.Elapsed);
+    }
+
+    private static async Task RunPhaseAsync(HttpClient http, int customers, int intakes, int concurrency, List<double> latencies)
+    {
+        var next = -1;
+        var owned = customers * 4 / 5 - DemoSeed.NeverContacted;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
+        {
+            var random = new Random(worker);
+            var mine = new List<double>();
+            while (Interlocked.Increment(ref next) < intakes)
+            {
+                var customer = DemoSeed.CustomerId(1 + random.Next(owned));
+                var started = Stopwatch.GetTimestamp();
+                using var request = new HttpRequestMessage(HttpMethod.Post, "/api/contacts")
+                {
+                    Content = JsonContent.Create(new { customerId = customer, channel = "phone", topic = "bench", tier = "simple" }),
+                };
+                request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                using var response = await http.SendAsync(request);
+                var body = await response.Content.ReadAsStringAsync();
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"intake failed: {(int)response.StatusCode} {body}");
+                }
+
+                var c = JsonDocument.Parse(body).RootElement.GetProperty("case");
+                if (c.GetProperty("status").GetString() == "offered")
+                {
+                    await AnswerAsync(http, c.GetProperty("id").GetString()!, c.GetProperty("offeredTo").GetString()!, response.Headers.ETag!.Tag);
+                }
+            }
+
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        }));
+    }
+
+    private static async Task AnswerAsync(HttpClient http, string caseId, string agent, string etag)
+    {
+        var accepted = await PostAsync(http, $"/api/cases/{caseId}/accept", new { agentId = agent }, etag);
+        if (accepted.Headers.ETag is { } next)
+        {
+            using var resolved = await PostAsync(http, $"/api/cases/{caseId}/resolve", new { agentId = agent, resolution = "bench" }, next.Tag);
+        }
+
+        accepted.Dispose();
+    }
+
+    private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string url, object body, string etag)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        var response = await http.SendAsync(request);
+        await response.Content.ReadAsStringAsync();
+        return response;
+    }
+}
+
+/// <summary>The floor: the same number of conditional writes straight to SQLite, same concurrency, no HTTP or domain.</summary>
+internal static class Floor
+{
+    public static async Task<Stats> RunAsync(string path, int writes, int concurrency)
+    {
+        using var connection = new SqliteConnection($"Data Source={path}");
+        connection.Open();
+        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE docs (id TEXT PRIMARY KEY, version INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;");
+        Execute(connection, "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 1000) INSERT INTO docs SELECT 'doc-' || v, 1, '{}' FROM n");
+        using var gate = new SemaphoreSlim(1, 1);
+        var latencies = new List<double>(writes);
+        var next = -1;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(worker => Task.Run(async () =>
+        {
+            var random = new Random(worker);
+            var mine = new List<double>();
+            var payload = new string('x', 1500);
+            while (Interlocked.Increment(ref next) < writes)
+            {
+                var id = $"doc-{1 + random.Next(1000)}";
+                var started = Stopwatch.GetTimestamp();
+                await gate.WaitAsync();
+                try
+                {
+                    using var tx = connection.BeginTransaction();
+                    using var read = connection.CreateCommand();
+                    read.Transaction = tx;
+                    read.CommandText = "SELECT version FROM docs WHERE id = $id";
+                    read.Parameters.AddWithValue("$id", id);
+                    var version = (long)read.ExecuteScalar()!;
+                    using var write = connection.CreateCommand();
+                    write.Transaction = tx;
+                    write.CommandText = "UPDATE docs SET version = version + 1, json = $j WHERE id = $id AND version = $v";
+                    write.Parameters.AddWithValue("$id", id);
+                    write.Parameters.AddWithValue("$j", payload);
+                    write.Parameters.AddWithValue("$v", version);
+                    write.ExecuteNonQuery();
+                    tx.Commit();
+                }
+                finally
+                {
+                    gate.Release();
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            }
+
+            lock (latencies)
+            {
+                latencies.AddRange(mine);
+            }
+        })));
+        return Stats.From(latencies, clock.Elapsed);
+    }
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+}
+
+internal sealed class HostProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, Uri baseAddress)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+    }
+
+    public Uri BaseAddress { get; }
+
+    public static HostProcess Start(string hostDll, string db, int port)
+    {
+        var info = new ProcessStartInfo("dotnet", [hostDll, "--urls", $"http://127.0.0.1:{port}"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+        };
+        info.Environment["Store__SqlitePath"] = db;
+        info.Environment["Seed__Demo"] = "false";
+        info.Environment["Pipeline__RunLocally"] = Environment.GetEnvironmentVariable("BENCH_PIPELINE") ?? "true";
+        info.Environment["Logging__LogLevel__Default"] = "Warning";
+        var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, _) => { };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { Console.Error.WriteLine($"  host: {e.Data}"); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public async Task WaitReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        for (var i = 0; i < 300; i++)
+        {
+            try
+            {
+                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new TimeoutException("host did not become ready in 30 s");
+    }
+
+    public long WorkingSet()
+    {
+        _process.Refresh();
+        return _process.WorkingSet64;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+        }
+
+        _process.Dispose();
+    }
+}
