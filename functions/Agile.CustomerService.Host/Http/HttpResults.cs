@@ -79,7 +79,11 @@ internal static class Body
         }
         catch (JsonException ex)
         {
-            return (null, raw, HttpResults.BadRequest($"malformed JSON body: {ex.Message}"));
+            // The serializer's own message names internal types; say where the problem is instead.
+            var detail = ex.Path is { Length: > 1 } path
+                ? $"malformed JSON body: the value at {path} is not valid (wrong type, or not one of the allowed values)"
+                : $"malformed JSON body: {ex.Message.Split(" Path:")[0]}";
+            return (null, raw, HttpResults.BadRequest(detail));
         }
     }
 
