@@ -6,6 +6,7 @@ using Agile.CustomerService.Application.Teams;
 using Agile.CustomerService.Host;
 using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
+using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Sqlite;
@@ -25,6 +26,11 @@ app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("O
 app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
+app.MapFunctionEndpoints();
+if (app.Configuration.GetValue("Pipeline:RunLocally", true))
+{
+    app.MapLocalEndpoints();
+}
 
 await HostSetup.SeedAsync(app);
 await app.RunAsync();
@@ -88,12 +94,22 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<DemoSeed>();
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
-            services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<DispatchReactor>());
-            services.AddSingleton<IChangeSubscriber>(sp => sp.GetRequiredService<BoardProjection>());
-            services.AddSingleton<ChangeLogRunner>();
+            services.AddSingleton<DailyRollupProjection>();
+
+            // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
+            services.AddSingleton<LocalBus>();
+            services.AddSingleton<FunctionInvoker>();
+            services.AddSingleton<IDeliveryFaults, NoDeliveryFaults>();
+            services.AddSingleton(sp =>
+            {
+                var environment = sp.GetRequiredService<IWebHostEnvironment>();
+                var root = configuration["Functions:Root"] ?? FunctionCatalog.FindRoot(environment.ContentRootPath)
+                    ?? throw new InvalidOperationException("function.json folders not found: set Functions:Root to the folder holding HttpApi/function.json");
+                return ActivatorUtilities.CreateInstance<LocalFunctionsHost>(sp, FunctionCatalog.Load(root));
+            });
             if (configuration.GetValue("Pipeline:RunLocally", true))
             {
-                services.AddHostedService<LocalTriggerRunner>();
+                services.AddHostedService<LocalTriggerLoop>();
             }
         }
 
@@ -109,6 +125,7 @@ namespace Agile.CustomerService.Host
         public static int StatusFor(Exception exception) => exception switch
         {
             BadHttpRequestException bad => bad.StatusCode,
+            InvocationException => StatusCodes.Status400BadRequest,
             StoreUnavailableException => StatusCodes.Status503ServiceUnavailable,
             _ => StatusCodes.Status500InternalServerError,
         };

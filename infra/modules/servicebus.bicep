@@ -99,9 +99,10 @@ resource dailyRollup 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-
   properties: subscriptionProperties
 }
 
-resource teamsNotifications 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
+// The dispatch reactor: frees capacity, re-queues and offers queued work as cases change.
+resource dispatch 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
   parent: caseEventsTopic
-  name: 'teams-notifications'
+  name: 'dispatch'
   properties: subscriptionProperties
 }
 
@@ -135,5 +136,5 @@ output fullyQualifiedNamespace string = split(split(replace(namespace.properties
 output caseEventsSubscriptions array = [
   boardProjection.name
   dailyRollup.name
-  teamsNotifications.name
+  dispatch.name
 ]

@@ -2,8 +2,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Agile.CustomerService.Application.Cases;
-using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Application.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -31,6 +30,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     {
         _settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
         Client = CreateClient();
+        Service<FunctionInvoker>().Client = CreateClient();
     }
 
     public FakeTimeProvider Time { get; } = new(T0);
@@ -59,18 +59,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public T Service<T>()
         where T : notnull => Services.GetRequiredService<T>();
 
-    /// <summary>Plays the Functions host: delivers the change log, then runs due timers, until quiet.</summary>
-    public async Task SettleAsync()
-    {
-        var runner = Service<ChangeLogRunner>();
-        var cases = Service<CaseService>();
-        do
-        {
-            await runner.DrainAsync(CancellationToken.None);
-        }
-        while (await cases.SweepTimersAsync(CancellationToken.None) > 0);
-        await runner.DrainAsync(CancellationToken.None);
-    }
+    /// <summary>Plays the Functions host: delivers change feed, queue messages and timer ticks until quiet.</summary>
+    public Task SettleAsync() => Service<LocalFunctionsHost>().RunUntilQuietAsync(CancellationToken.None);
 
     public async Task AdvanceAsync(TimeSpan by)
     {

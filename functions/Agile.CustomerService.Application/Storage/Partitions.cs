@@ -13,6 +13,11 @@ public static class Partitions
 
     public const string Checkpoints = "checkpoints";
 
+    public const string DeadLetters = "deadletters";
+
+    /// <summary>The local stand-in's queue for one Service Bus entity (queue, or topic/subscription).</summary>
+    public static string LocalQueue(string entity) => $"localbus:{entity}";
+
     public static string TimerShard(int shard) => $"timers:{shard}";
 
     public static string TimerShardFor(string key) => TimerShard((int)(StableHash(key) % TimerShards));
@@ -43,4 +48,8 @@ public static class Kinds
     public const string AgentIndex = "agent-index";
     public const string Timer = "timer";
     public const string Checkpoint = "checkpoint";
+    public const string Rollup = "rollup";
+    public const string Processed = "processed";
+    public const string Message = "message";
+    public const string DeadLetter = "deadletter";
 }

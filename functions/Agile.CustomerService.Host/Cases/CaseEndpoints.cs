@@ -82,25 +82,27 @@ internal static class CaseEndpoints
             return error;
         }
 
-        var invalid = Validate.First(
-            Validate.Id("customerId", body!.CustomerId),
-            Validate.Defined("channel", body.Channel),
-            Validate.Text("topic", body.Topic, 200),
-            Validate.Defined("tier", body.Tier),
-            body.RequiredSkill is null ? null : Validate.Id("requiredSkill", body.RequiredSkill),
-            Validate.Text("selfServiceAnswer", body.SelfServiceAnswer, MaxText, required: body.Tier == CaseTier.SelfService));
-        if (invalid is not null)
+        if (IntakeProblem(body!) is { } invalid)
         {
-            return invalid;
+            return HttpResults.BadRequest(invalid);
         }
 
-        var correlation = request.Headers["traceparent"].FirstOrDefault() ?? request.HttpContext.TraceIdentifier;
-        var outcome = await service.IntakeAsync(
-            new IntakeRequest(body.CustomerId!, body.Channel!.Value, body.Topic!, body.Tier!.Value, body.RequiredSkill, body.SelfServiceAnswer, correlation),
-            key,
-            ct);
+        var correlation = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? request.HttpContext.TraceIdentifier;
+        var outcome = await service.IntakeAsync(ToRequest(body!, correlation), key, ct);
         return outcome.ToHttp();
     }
+
+    /// <summary>The first problem with an intake body, shared by the HTTP and the Service Bus intake.</summary>
+    public static string? IntakeProblem(IntakeBody body) => Validate.FirstProblem(
+        Validate.Id("customerId", body.CustomerId),
+        Validate.Defined("channel", body.Channel),
+        Validate.Text("topic", body.Topic, 200),
+        Validate.Defined("tier", body.Tier),
+        body.RequiredSkill is null ? null : Validate.Id("requiredSkill", body.RequiredSkill),
+        Validate.Text("selfServiceAnswer", body.SelfServiceAnswer, MaxText, required: body.Tier == CaseTier.SelfService));
+
+    public static IntakeRequest ToRequest(IntakeBody body, string? correlation) =>
+        new(body.CustomerId!, body.Channel!.Value, body.Topic!, body.Tier!.Value, body.RequiredSkill, body.SelfServiceAnswer, correlation);
 
     private static void Action<TBody>(
         RouteGroupBuilder group,

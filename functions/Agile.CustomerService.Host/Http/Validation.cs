@@ -24,7 +24,9 @@ internal static class Validate
         value is { } v && Enum.IsDefined(v) ? null : $"{field} must be one of {string.Join(", ", Enum.GetNames<TEnum>().Select(n => char.ToLowerInvariant(n[0]) + n[1..]))}";
 
     public static IResult? First(params string?[] problems) =>
-        problems.FirstOrDefault(p => p is not null) is { } problem ? HttpResults.BadRequest(problem) : null;
+        FirstProblem(problems) is { } problem ? HttpResults.BadRequest(problem) : null;
+
+    public static string? FirstProblem(params string?[] problems) => problems.FirstOrDefault(p => p is not null);
 
     private static string Clip(string? value) => value is null ? "" : value.Length > 40 ? value[..40] + "..." : value;
 }

@@ -27,7 +27,7 @@ internal sealed class SuggestionModel
         var period = schedule.Period;
         var rules = schedule.Rules;
         var templates = schedule.Templates.Where(t => t.Length > TimeSpan.Zero && t.Length <= rules.MaxShiftLength).ToArray();
-        var conflicts = RestConflicts(period, templates, rules.MinRestBetweenShifts);
+        var conflicts = FindRestConflicts(period, templates, rules.MinRestBetweenShifts);
         restConflicts = conflicts;
 
         foreach (var agent in schedule.Agents)
@@ -69,12 +69,20 @@ internal sealed class SuggestionModel
 
     public CpModel Cp { get; } = new();
 
+    public Schedule Schedule => schedule;
+
+    public List<int>[][][] RestConflicts => restConflicts;
+
+    /// <summary>Minutes the agent's claims already take in each period week, and the days they take.</summary>
+    public (double[] WeekMinutes, HashSet<DateOnly> Days) Claimed(string agentId) =>
+        (fixedLoads[agentId].WeekMinutes, fixedLoads[agentId].Days);
+
     public List<Candidate> Candidates { get; } = [];
 
     /// <summary>Tier 1: agent-intervals of need not covered.</summary>
     public LinearExpr Shortfall => LinearExpr.Sum(shortfalls.Select(s => (LinearExpr)s.Var));
 
-    /// <summary>Tier 2: max-min spread of hours against target (half hours), weekend days and late shifts (one shift each).</summary>
+    /// <summary>Tier 2: max-min spread of hours against target (half hours), weekend days and late shifts (each weighted as one shift).</summary>
     public LinearExpr Unfairness()
     {
         if (fairAgents.Count == 0)
@@ -87,13 +95,17 @@ internal sealed class SuggestionModel
         var weekend = fairAgents.Where(a => CoverageReport.CanWorkWeekends(schedule, a))
             .Select(a => Count(a, c => c.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday, fixedLoads[a.Id].WeekendDays)).ToArray();
         var late = fairAgents.Where(a => CoverageReport.CanWorkLate(schedule, a))
-            .Select(a => Count(a, c => Shift.FromTemplate(Guid.Empty, null, c.Date, c.Template).IsLate, fixedLoads[a.Id].LateShifts)).ToArray();
+            .Select(a => Count(a, IsLate, fixedLoads[a.Id].LateShifts)).ToArray();
         return Spread(deviation, -bound, bound) + (ShiftSuggestions.ShiftWeight * Spread(weekend, 0, schedule.Period.Days))
             + (ShiftSuggestions.ShiftWeight * Spread(late, 0, schedule.Period.Days));
     }
 
-    /// <summary>Tier 3: unmet preferences, weighted, plus the distance of each agent's hours from target (half hours).</summary>
-    public LinearExpr PreferencesAndContract()
+    /// <summary>Agent-intervals (half hours) on shift: what covering the need costs; minimising it keeps surplus shifts out.</summary>
+    public LinearExpr ScheduledHalfHours() =>
+        LinearExpr.WeightedSum(Candidates.Select(c => c.Var), Candidates.Select(c => (long)(c.Template.Length.TotalMinutes / Unit)));
+
+    /// <summary>Tier 3: preferences the suggested shifts leave unmet (avoided or not preferred days and templates).</summary>
+    public LinearExpr UnmetPreferences()
     {
         var preferences = LinearExpr.NewBuilder();
         foreach (var candidate in Candidates)
@@ -101,23 +113,14 @@ internal sealed class SuggestionModel
             var unmet = candidate.Agent.Preferences.Unmet(candidate.Date, candidate.Template.Id);
             if (unmet > 0)
             {
-                preferences.AddTerm(candidate.Var, unmet * ShiftSuggestions.PreferenceWeight);
+                preferences.AddTerm(candidate.Var, unmet);
             }
-        }
-
-        var bound = schedule.Period.IntervalCount;
-        foreach (var deviation in Deviations())
-        {
-            var distance = Cp.NewIntVar(0, bound, string.Empty);
-            Cp.Add(distance >= deviation);
-            Cp.Add(distance >= -deviation);
-            preferences.Add(distance);
-            unhinted.Add((distance, solver => Math.Abs(solver.Value(deviation))));
         }
 
         return preferences;
     }
 
+    /// <summary>Hint the solver with a start (the greedy one): shifts, their counts and the shortfall they leave.</summary>
     public void Hint(bool[] chosen)
     {
         for (var c = 0; c < Candidates.Count; c++)
@@ -160,10 +163,11 @@ internal sealed class SuggestionModel
     public bool[] Read(CpSolver solver) => [.. Candidates.Select(c => solver.BooleanValue(c.Var))];
 
     /// <summary>
-    /// A feasible start for the solver: again and again the (day, template) that covers the most short intervals,
-    /// given to the qualified agent furthest below target hours who can still take it under the labour rules.
+    /// A feasible start for the solver: first the shift counts <paramref name="targets"/> (scarcest slots first), then
+    /// again and again the (day, template) that covers the most short intervals; each shift goes to the qualified
+    /// agent furthest below target hours who can still take it under the labour rules.
     /// </summary>
-    public bool[] Greedy()
+    public (bool[] Chosen, int Shortfall) Greedy(IReadOnlyDictionary<(int Day, int Template), int> targets)
     {
         var period = schedule.Period;
         var grid = CoverageGrid.Build(schedule);
@@ -194,6 +198,56 @@ internal sealed class SuggestionModel
             })
             .ToList();
         var chosen = new bool[Candidates.Count];
+        void Take(int pick, int offset, int first, int end)
+        {
+            chosen[pick] = true;
+            var candidate = Candidates[pick];
+            var state = states[candidate.Agent.Id];
+            state.Days.Add(candidate.Day);
+            state.Chosen[candidate.Day] = candidate.TemplateIndex;
+            state.WeekMinutes[candidate.Day / 7] += candidate.Template.Length.TotalMinutes;
+            state.Minutes += candidate.Template.Length.TotalMinutes;
+            state.WeekendDays += candidate.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday ? 1 : 0;
+            state.LateShifts += IsLate(candidate) ? 1 : 0;
+            for (var i = first; i < end; i++)
+            {
+                residual[offset + i] = Math.Max(0, residual[offset + i] - 1);
+            }
+        }
+
+        // The agent furthest below target hours, less 8 h for each weekend day or late shift already taken
+        // when this is one: the start the solver improves on is already fair-ish.
+        double Fairness(int c)
+        {
+            var (candidate, state) = (Candidates[c], states[Candidates[c].Agent.Id]);
+            var weekend = candidate.Date.DayOfWeek is DayOfWeek.Saturday or DayOfWeek.Sunday;
+            return ((state.Target - state.Minutes) / 60)
+                - (weekend ? 8 * state.WeekendDays : 0)
+                - (IsLate(candidate) ? 8 * state.LateShifts : 0);
+        }
+
+        int Pick(List<int> members) => members
+            .Where(c => !chosen[c] && CanTake(states[Candidates[c].Agent.Id], Candidates[c]))
+            .OrderByDescending(Fairness)
+            .DefaultIfEmpty(-1)
+            .First();
+
+        // First the shift counts of the relaxation, scarcest slots first; then whatever gaps remain.
+        foreach (var slot in slots.OrderBy(s => s.Members.Count))
+        {
+            var key = (Candidates[slot.Members[0]].Day, Candidates[slot.Members[0]].TemplateIndex);
+            for (var n = targets.GetValueOrDefault(key); n > 0; n--)
+            {
+                var pick = Pick(slot.Members);
+                if (pick < 0)
+                {
+                    break;
+                }
+
+                Take(pick, slot.Offset, slot.First, slot.End);
+            }
+        }
+
         while (slots.Count > 0)
         {
             var (best, bestScore) = (-1, 0);
@@ -219,32 +273,20 @@ internal sealed class SuggestionModel
             }
 
             var slot = slots[best];
-            var pick = slot.Members
-                .Where(c => CanTake(states[Candidates[c].Agent.Id], Candidates[c]))
-                .OrderByDescending(c => states[Candidates[c].Agent.Id].Target - states[Candidates[c].Agent.Id].Minutes)
-                .DefaultIfEmpty(-1)
-                .First();
+            var pick = Pick(slot.Members);
             if (pick < 0)
             {
                 slots.RemoveAt(best);
                 continue;
             }
 
-            chosen[pick] = true;
-            var candidate = Candidates[pick];
-            var state = states[candidate.Agent.Id];
-            state.Days.Add(candidate.Day);
-            state.Chosen[candidate.Day] = candidate.TemplateIndex;
-            state.WeekMinutes[candidate.Day / 7] += candidate.Template.Length.TotalMinutes;
-            state.Minutes += candidate.Template.Length.TotalMinutes;
-            for (var i = slot.First; i < slot.End; i++)
-            {
-                residual[slot.Offset + i] = Math.Max(0, residual[slot.Offset + i] - 1);
-            }
+            Take(pick, slot.Offset, slot.First, slot.End);
         }
 
-        return chosen;
+        return (chosen, residual.Sum());
     }
+
+    private static bool IsLate(Candidate candidate) => Shift.FromTemplate(Guid.Empty, null, candidate.Date, candidate.Template).IsLate;
 
     private bool CanTake(GreedyState state, Candidate candidate)
     {
@@ -293,7 +335,7 @@ internal sealed class SuggestionModel
     }
 
     /// <summary>conflicts[day][t][k - 1] = templates on day + k that break the rest after template t on day.</summary>
-    private static List<int>[][][] RestConflicts(SchedulePeriod period, ShiftTemplate[] templates, TimeSpan minimum)
+    private static List<int>[][][] FindRestConflicts(SchedulePeriod period, ShiftTemplate[] templates, TimeSpan minimum)
     {
         const int Reach = 3;
         var conflicts = new List<int>[period.Days][][];
@@ -467,6 +509,10 @@ internal sealed class SuggestionModel
         public double Target { get; } = target;
 
         public double Limit { get; } = limit;
+
+        public int WeekendDays { get; set; }
+
+        public int LateShifts { get; set; }
     }
 
     internal sealed record Candidate(Agent Agent, int Day, DateOnly Date, int TemplateIndex, ShiftTemplate Template, BoolVar Var);

@@ -1,0 +1,148 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agile.CustomerService.Application;
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Application.Teams;
+using Agile.CustomerService.Host.Cases;
+
+namespace Agile.CustomerService.Host.Functions;
+
+/// <summary>A contact posted asynchronously by a channel (telephony, chat, e-mail) to the <c>contacts</c> queue.</summary>
+internal sealed record ContactMessage(string? ContactId, string? CustomerId, Domain.Cases.Channel? Channel, string? Topic, Domain.Cases.CaseTier? Tier, string? RequiredSkill, string? SelfServiceAnswer)
+{
+    public IntakeBody ToBody() => new(CustomerId, Channel, Topic, Tier, RequiredSkill, SelfServiceAnswer);
+}
+
+/// <summary>
+/// The non-HTTP functions of functions/*/function.json, served at <c>POST /{FunctionName}</c>.
+/// Each is idempotent under redelivery: intake by the contact id (its idempotency record),
+/// the publisher by construction (same documents, same event ids), subscribers by event id.
+/// </summary>
+internal static class FunctionEndpoints
+{
+    public static readonly IReadOnlyDictionary<string, string> Served = new Dictionary<string, string>
+    {
+        ["ContactIntake"] = "serviceBusTrigger",
+        ["CaseEventsPublisher"] = "cosmosDBTrigger",
+        ["DueTimers"] = "timerTrigger",
+        ["DispatchReactor"] = "serviceBusTrigger",
+        ["BoardProjection"] = "serviceBusTrigger",
+        ["DailyRollup"] = "serviceBusTrigger",
+    };
+
+    public static void MapFunctionEndpoints(this IEndpointRouteBuilder app)
+    {
+        var functions = app.MapGroup("/").ExcludeFromDescription();
+        functions.MapPost("/ContactIntake", ContactIntakeAsync);
+        functions.MapPost("/CaseEventsPublisher", CaseEventsPublisherAsync);
+        functions.MapPost("/DueTimers", DueTimersAsync);
+        functions.MapPost("/DispatchReactor", (HttpRequest r, DispatchReactor s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        functions.MapPost("/BoardProjection", (HttpRequest r, BoardProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        functions.MapPost("/DailyRollup", (HttpRequest r, DailyRollupProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+    }
+
+    private static async Task<IResult> ContactIntakeAsync(HttpRequest request, CaseService cases, IStateStore store, TimeProvider time, CancellationToken ct)
+    {
+        var invocation = await ReadAsync(request);
+        var result = new InvocationResult();
+        var messageId = invocation.Metadata("MessageId") ?? invocation.Metadata("InvocationId") ?? Guid.NewGuid().ToString("N");
+        ContactMessage? contact;
+        try
+        {
+            contact = invocation.Data("contact").Deserialize<ContactMessage>(Json.Options);
+        }
+        catch (JsonException ex)
+        {
+            return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), $"malformed contact: {ex.Message}", result, ct);
+        }
+
+        var problem = contact is null ? "the contact is empty" : CaseEndpoints.IntakeProblem(contact.ToBody());
+        if (problem is not null)
+        {
+            return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), problem, result, ct);
+        }
+
+        var key = contact!.ContactId is { Length: > 0 and <= 128 } id ? id : messageId;
+        var correlation = System.Diagnostics.Activity.Current?.TraceId.ToString() ?? messageId;
+        var outcome = await cases.IntakeAsync(CaseEndpoints.ToRequest(contact.ToBody(), correlation), key, ct);
+        switch (outcome)
+        {
+            case Success success:
+                result.Logs.Add($"contact {key} opened {JsonNode.Parse(success.BodyJson)?["case"]?["id"]}");
+                return result.ToHttp();
+            case Problem p when p.Status < 500:
+                return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), p.Detail, result, ct);
+            default:
+                return Results.Problem(statusCode: 503, detail: "intake could not complete; the message will be redelivered");
+        }
+    }
+
+    private static async Task<IResult> CaseEventsPublisherAsync(HttpRequest request)
+    {
+        var invocation = await ReadAsync(request);
+        var documents = invocation.Data("documents");
+        var result = new InvocationResult();
+        var events = new JsonArray();
+        foreach (var change in ChangeFeedItems.Events(documents))
+        {
+            events.Add(JsonSerializer.SerializeToNode(EventMessage.From(change), Json.Options));
+        }
+
+        if (events.Count > 0)
+        {
+            result.Outputs["events"] = events;
+        }
+
+        result.Logs.Add($"published {events.Count} case events");
+        return result.ToHttp();
+    }
+
+    private static async Task<IResult> DueTimersAsync(HttpRequest request, CaseService cases, CancellationToken ct)
+    {
+        await ReadAsync(request);
+        var result = new InvocationResult();
+        var handled = await cases.SweepTimersAsync(ct);
+        result.Logs.Add($"{handled} timers handled");
+        return result.ToHttp();
+    }
+
+    private static async Task<IResult> SubscriberAsync(HttpRequest request, IChangeSubscriber subscriber, ILoggerFactory loggers, CancellationToken ct)
+    {
+        var invocation = await ReadAsync(request);
+        var message = invocation.Data("message").Deserialize<EventMessage>(Json.Options)
+            ?? throw new InvocationException("empty event message");
+        await subscriber.HandleAsync(message.ToChange(), ct);
+        var result = new InvocationResult();
+        result.Logs.Add($"{subscriber.Name} applied {message.EventId}");
+        loggers.CreateLogger("Functions").LogDebug("{Subscriber} applied {EventId} ({CorrelationId})", subscriber.Name, message.EventId, message.CorrelationId);
+        return result.ToHttp();
+    }
+
+    /// <summary>
+    /// A message that can never succeed (bad input, unknown customer) is completed and kept in
+    /// the dead-letter store with its reason, instead of being retried until the broker gives up.
+    /// </summary>
+    private static async Task<IResult> PoisonAsync(IStateStore store, TimeProvider time, string function, string messageId, string body, string reason, InvocationResult result, CancellationToken ct)
+    {
+        var letter = new DeadLetter(function, messageId, body, 1, reason, time.GetUtcNow());
+        await store.CommitAsync(Partitions.DeadLetters, ct, StateStoreExtensions.Put($"{function}:{messageId}", Kinds.DeadLetter, letter, PutDocument.Any));
+        result.Logs.Add($"dead-lettered {messageId}: {reason}");
+        return result.ToHttp();
+    }
+
+    private static async Task<Invocation> ReadAsync(HttpRequest request)
+    {
+        using var reader = new StreamReader(request.Body);
+        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
+        try
+        {
+            return Invocation.Parse(text);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvocationException($"malformed invocation payload: {ex.Message}");
+        }
+    }
+}

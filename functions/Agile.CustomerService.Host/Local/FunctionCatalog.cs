@@ -1,0 +1,69 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace Agile.CustomerService.Host.Local;
+
+internal sealed record OutputBinding(string Name, string Type, string? QueueName, string? TopicName);
+
+/// <summary>One function as its function.json declares it.</summary>
+internal sealed record FunctionDefinition(
+    string Name,
+    string TriggerType,
+    string TriggerBinding,
+    string? QueueName,
+    string? TopicName,
+    string? SubscriptionName,
+    bool IsSessionsEnabled,
+    string? Schedule,
+    IReadOnlyList<OutputBinding> Outputs)
+{
+    /// <summary>The Service Bus entity the function listens to: a queue, or topic/subscription.</summary>
+    public string? Entity => QueueName ?? (TopicName is null ? null : $"{TopicName}/{SubscriptionName}");
+
+    /// <summary>The period of a six-field cron of the form "*/N * * * * *" (seconds); other schedules run every 10 s locally.</summary>
+    public TimeSpan Period => Schedule?.Split(' ') is [var seconds, "*", "*", "*", "*", "*"] && seconds.StartsWith("*/", StringComparison.Ordinal)
+        && int.TryParse(seconds[2..], NumberStyles.Integer, CultureInfo.InvariantCulture, out var n) && n > 0
+            ? TimeSpan.FromSeconds(n)
+            : TimeSpan.FromSeconds(10);
+}
+
+/// <summary>Reads functions/*/function.json, as the Functions host does at start-up.</summary>
+internal static class FunctionCatalog
+{
+    public static IReadOnlyList<FunctionDefinition> Load(string root)
+    {
+        var functions = new List<FunctionDefinition>();
+        foreach (var file in Directory.EnumerateFiles(root, "function.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+        {
+            if (Path.GetDirectoryName(Path.GetDirectoryName(file)) != Path.GetFullPath(root).TrimEnd(Path.DirectorySeparatorChar))
+            {
+                continue;
+            }
+
+            using var document = JsonDocument.Parse(File.ReadAllText(file));
+            var bindings = document.RootElement.GetProperty("bindings").EnumerateArray().ToList();
+            var trigger = bindings.First(b => b.GetProperty("type").GetString()!.EndsWith("Trigger", StringComparison.Ordinal));
+            string? Text(JsonElement e, string name) => e.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
+            functions.Add(new FunctionDefinition(
+                Path.GetFileName(Path.GetDirectoryName(file))!,
+                Text(trigger, "type")!,
+                Text(trigger, "name")!,
+                Text(trigger, "queueName"),
+                Text(trigger, "topicName"),
+                Text(trigger, "subscriptionName"),
+                trigger.TryGetProperty("isSessionsEnabled", out var sessions) && sessions.ValueKind == JsonValueKind.True,
+                Text(trigger, "schedule"),
+                [.. bindings.Where(b => Text(b, "direction") == "out" && Text(b, "type") != "http")
+                    .Select(b => new OutputBinding(Text(b, "name")!, Text(b, "type")!, Text(b, "queueName"), Text(b, "topicName")))]));
+        }
+
+        return functions;
+    }
+
+    /// <summary>The function folders: beside the executable when published, else the repository's functions/ folder.</summary>
+    public static string? FindRoot(string contentRoot)
+    {
+        string[] candidates = [AppContext.BaseDirectory, Path.Combine(contentRoot, ".."), Path.Combine(Directory.GetCurrentDirectory(), "functions")];
+        return candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, "HttpApi", "function.json")));
+    }
+}

@@ -1,0 +1,319 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Agile.CustomerService.Application.Pipeline;
+using Agile.CustomerService.Application.Storage;
+
+namespace Agile.CustomerService.Host.Local;
+
+/// <summary>Sends one invocation to the handler, as the Functions host would (POST /{FunctionName}).</summary>
+internal sealed class FunctionInvoker
+{
+    public HttpClient? Client { get; set; }
+
+    public async Task<(int Status, string Body)> InvokeAsync(string function, JsonObject payload, CancellationToken cancellationToken)
+    {
+        var client = Client ?? throw new InvalidOperationException("the local functions host has no handler address yet");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/" + function)
+        {
+            Content = new StringContent(payload.ToJsonString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("X-Azure-Functions-InvocationId", Guid.NewGuid().ToString());
+        using var response = await client.SendAsync(request, cancellationToken);
+        return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(cancellationToken));
+    }
+}
+
+/// <summary>Points where the fault-injection suite makes delivery misbehave; none by default.</summary>
+internal interface IDeliveryFaults
+{
+    /// <summary>How many times to deliver this message (1 normally; 2-3 to duplicate).</summary>
+    int Copies(string function);
+
+    /// <summary>Called after the handler answered and before the delivery is settled; may throw to lose the answer.</summary>
+    void AfterInvoke(string function);
+
+    /// <summary>Called before the change-feed checkpoint is saved; may throw.</summary>
+    void BeforeCheckpoint();
+}
+
+internal sealed class NoDeliveryFaults : IDeliveryFaults
+{
+    public int Copies(string function) => 1;
+
+    public void AfterInvoke(string function)
+    {
+    }
+
+    public void BeforeCheckpoint()
+    {
+    }
+}
+
+/// <summary>
+/// LOCAL STAND-IN for the Azure Functions host's non-HTTP triggers on the embedded default. It
+/// reads functions/*/function.json and delivers, to the same POST /{FunctionName} endpoints and
+/// in the same payload shape: change-feed batches from the store's change log (with a stored
+/// checkpoint), Service Bus messages from the local bus (in order per session, at least once,
+/// with delivery counts and dead letters), and timer ticks; it routes Service Bus outputs to the
+/// local bus. Never used in Azure.
+/// </summary>
+internal sealed class LocalFunctionsHost(
+    IReadOnlyList<FunctionDefinition> functions,
+    FunctionInvoker invoker,
+    LocalBus bus,
+    IStateStore store,
+    TimeProvider time,
+    IDeliveryFaults faults,
+    ILogger<LocalFunctionsHost> logger) : IDisposable
+{
+    private readonly Dictionary<string, DateTimeOffset> _lastTick = [];
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public IReadOnlyList<FunctionDefinition> Functions => functions;
+
+    public void Dispose() => _gate.Dispose();
+
+    /// <summary>One pass over every trigger; returns how many invocations succeeded.</summary>
+    public async Task<int> RunRoundAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var done = 0;
+            foreach (var function in functions)
+            {
+                done += function.TriggerType switch
+                {
+                    "cosmosDBTrigger" => await DeliverChangesAsync(function, cancellationToken),
+                    "serviceBusTrigger" => await DeliverMessagesAsync(function, cancellationToken),
+                    "timerTrigger" => await TickAsync(function, cancellationToken),
+                    _ => 0,
+                };
+            }
+
+            return done;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Runs rounds until nothing is left to deliver (tests and the soak use it to settle).</summary>
+    public async Task RunUntilQuietAsync(CancellationToken cancellationToken, int maxRounds = 200)
+    {
+        for (var round = 0; round < maxRounds; round++)
+        {
+            if (await RunRoundAsync(cancellationToken) == 0 && !await AnyPendingAsync(cancellationToken))
+            {
+                return;
+            }
+        }
+    }
+
+    public Task<string> PostContactAsync(string body, string? sessionId, string? messageId, CancellationToken cancellationToken) =>
+        bus.EnqueueAsync(functions.FirstOrDefault(f => f.Name == "ContactIntake")?.Entity ?? "contacts", body, sessionId, messageId, cancellationToken);
+
+    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
+    {
+        foreach (var function in functions.Where(f => f.Entity is not null))
+        {
+            if ((await bus.PeekAsync(function.Entity!, cancellationToken)).Count > 0)
+            {
+                return true;
+            }
+        }
+
+        var checkpoint = await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, "CaseEventsPublisher", cancellationToken);
+        return (await store.ReadChangesAsync(checkpoint?.Value.Continuation, 1, cancellationToken)).Changes.Count > 0;
+    }
+
+    private async Task<int> DeliverChangesAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    {
+        var checkpoint = await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, function.Name, cancellationToken);
+        var page = await store.ReadChangesAsync(checkpoint?.Value.Continuation, 100, cancellationToken);
+        if (page.Changes.Count == 0)
+        {
+            return 0;
+        }
+
+        var items = new JsonArray([.. page.Changes.Select(c => (JsonNode)ChangeFeedItems.ToItem(c))]);
+        var payload = Payload(function.TriggerBinding, JsonValue.Create(items.ToJsonString())!, new JsonObject());
+        if (!await InvokeAndRouteAsync(function, payload, cancellationToken))
+        {
+            return 0;
+        }
+
+        faults.BeforeCheckpoint();
+        var next = StateStoreExtensions.Put(function.Name, Kinds.Checkpoint, new Checkpoint(function.Name, page.Continuation), checkpoint?.ETag);
+        await store.CommitAsync(Partitions.Checkpoints, cancellationToken, next);
+        return 1;
+    }
+
+    private async Task<int> DeliverMessagesAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    {
+        var entity = function.Entity!;
+        var delivered = 0;
+        var blockedSessions = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (documentId, _, message) in await bus.PeekAsync(entity, cancellationToken))
+        {
+            // Per-session order: a session whose earlier message failed waits for it.
+            if (message.SessionId is { } session && blockedSessions.Contains(session))
+            {
+                continue;
+            }
+
+            var metadata = new JsonObject
+            {
+                ["MessageId"] = JsonSerializer.Serialize(message.MessageId),
+                ["DeliveryCount"] = (message.DeliveryCount + 1).ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["EnqueuedTimeUtc"] = JsonSerializer.Serialize(message.EnqueuedAt.UtcDateTime),
+            };
+            if (message.SessionId is not null)
+            {
+                metadata["SessionId"] = JsonSerializer.Serialize(message.SessionId);
+            }
+
+            var payload = Payload(function.TriggerBinding, JsonValue.Create(message.Body)!, metadata);
+            var ok = true;
+            string reason = "";
+            for (var copy = 0; copy < Math.Max(1, faults.Copies(function.Name)) && ok; copy++)
+            {
+                (ok, reason) = await TryInvokeAsync(function, payload, cancellationToken);
+            }
+
+            if (ok)
+            {
+                await bus.CompleteAsync(entity, documentId, cancellationToken);
+                delivered++;
+            }
+            else
+            {
+                await bus.AbandonAsync(entity, documentId, message, reason, cancellationToken);
+                if (message.SessionId is not null)
+                {
+                    blockedSessions.Add(message.SessionId);
+                }
+            }
+        }
+
+        return delivered;
+    }
+
+    private async Task<int> TickAsync(FunctionDefinition function, CancellationToken cancellationToken)
+    {
+        var now = time.GetUtcNow();
+        if (_lastTick.TryGetValue(function.Name, out var last) && now - last < function.Period)
+        {
+            return 0;
+        }
+
+        var timer = new JsonObject
+        {
+            ["Schedule"] = new JsonObject { ["AdjustForDST"] = false },
+            ["ScheduleStatus"] = new JsonObject { ["Last"] = last == default ? null : last.ToString("O"), ["Next"] = (now + function.Period).ToString("O"), ["LastUpdated"] = now.ToString("O") },
+            ["IsPastDue"] = last != default && now - last > function.Period * 2,
+        };
+        if (!await InvokeAndRouteAsync(function, Payload(function.TriggerBinding, timer, new JsonObject()), cancellationToken))
+        {
+            return 0;
+        }
+
+        _lastTick[function.Name] = now;
+        return 0;
+    }
+
+    private async Task<bool> InvokeAndRouteAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
+    {
+        var copies = Math.Max(1, faults.Copies(function.Name));
+        for (var copy = 0; copy < copies; copy++)
+        {
+            var (ok, _) = await TryInvokeAsync(function, payload, cancellationToken);
+            if (!ok)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private async Task<(bool Ok, string Reason)> TryInvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var (status, body) = await invoker.InvokeAsync(function.Name, payload, cancellationToken);
+            if (status is < 200 or > 299)
+            {
+                logger.LogWarning("{Function} failed with {Status}: {Body}", function.Name, status, body);
+                return (false, $"{function.Name} answered {status}: {Truncate(body)}");
+            }
+
+            foreach (var line in ReadLogs(body))
+            {
+                logger.LogInformation("{Function}: {Line}", function.Name, line);
+            }
+
+            await RouteOutputsAsync(function, body, cancellationToken);
+            faults.AfterInvoke(function.Name);
+            return (true, "");
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            logger.LogWarning("{Function} invocation failed: {Message}", function.Name, ex.Message);
+            return (false, $"{function.Name} failed: {ex.Message}");
+        }
+    }
+
+    /// <summary>Service Bus outputs: an array is one message per element; a topic fans out to its subscriptions.</summary>
+    private async Task RouteOutputsAsync(FunctionDefinition function, string body, CancellationToken cancellationToken)
+    {
+        if (function.Outputs.Count == 0)
+        {
+            return;
+        }
+
+        using var document = JsonDocument.Parse(body);
+        if (!document.RootElement.TryGetProperty("Outputs", out var outputs) || outputs.ValueKind != JsonValueKind.Object)
+        {
+            return;
+        }
+
+        foreach (var binding in function.Outputs.Where(o => o.Type == "serviceBus"))
+        {
+            if (!outputs.TryGetProperty(binding.Name, out var value))
+            {
+                continue;
+            }
+
+            var messages = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+            var entities = binding.QueueName is { } queue
+                ? [queue]
+                : functions.Where(f => f.TopicName == binding.TopicName).Select(f => f.Entity!).ToList();
+            foreach (var message in messages)
+            {
+                foreach (var entity in entities)
+                {
+                    await bus.EnqueueAsync(entity, message.GetRawText(), null, null, cancellationToken);
+                }
+            }
+        }
+    }
+
+    private static JsonObject Payload(string binding, JsonNode data, JsonObject metadata) => new()
+    {
+        ["Data"] = new JsonObject { [binding] = data },
+        ["Metadata"] = metadata,
+    };
+
+    private static IEnumerable<string> ReadLogs(string body)
+    {
+        using var document = JsonDocument.Parse(body);
+        return document.RootElement.TryGetProperty("Logs", out var logs) && logs.ValueKind == JsonValueKind.Array
+            ? [.. logs.EnumerateArray().Select(l => l.GetString() ?? "")]
+            : [];
+    }
+
+    private static string Truncate(string text) => text.Length > 300 ? text[..300] + "..." : text;
+}
