@@ -42,6 +42,7 @@ for trx in "$results"/*.trx; do
   n=$(sed -n 's/.* notExecuted="\([0-9]*\)".*/\1/p' <<<"$counters")
   passed=$((passed + ${p:-0})); failed=$((failed + ${f:-0})); skipped=$((skipped + ${n:-0}))
 done
+[ -f artifacts/fault-suite.txt ] && cat artifacts/fault-suite.txt
 if [ "$passed" -eq 0 ] && [ "$status" -eq 0 ]; then status=1; echo "no test results found"; fi
 [ "$skipped" -gt 0 ] && { echo "$skipped tests were not executed (skipped tests are not allowed)"; status=1; }
 echo "$passed passed, $failed failed"

@@ -9,6 +9,7 @@ using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.Teams;
+using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
 using Microsoft.AspNetCore.Diagnostics;
 
@@ -27,7 +28,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapFunctionEndpoints();
-if (app.Configuration.GetValue("Pipeline:RunLocally", true))
+if (HostSetup.RunsLocally(app.Configuration))
 {
     app.MapLocalEndpoints();
 }
@@ -78,14 +79,22 @@ namespace Agile.CustomerService.Host
             services.AddSingleton(policy);
             services.AddSingleton<IStateStore>(sp =>
             {
+                var time = sp.GetRequiredService<TimeProvider>();
+                if (UsesCosmos(configuration))
+                {
+                    var options = configuration.GetSection("Cosmos").Get<CosmosStoreOptions>() ?? new CosmosStoreOptions();
+                    options.ManagedIdentityClientId ??= configuration["AZURE_CLIENT_ID"];
+                    return CosmosStateStore.Create(options, sp.GetRequiredService<ILoggerFactory>(), time);
+                }
+
                 var provider = configuration["Store:Provider"] ?? "sqlite";
                 if (!string.Equals(provider, "sqlite", StringComparison.OrdinalIgnoreCase))
                 {
-                    throw new InvalidOperationException($"Store:Provider '{provider}' is not known; use sqlite");
+                    throw new InvalidOperationException($"Store:Provider '{provider}' is not known; use sqlite or cosmos");
                 }
 
                 var path = configuration["Store:SqlitePath"] ?? Path.Combine("data", "agile-customerservice.db");
-                return new SqliteStateStore(path, sp.GetRequiredService<TimeProvider>());
+                return new SqliteStateStore(path, time);
             });
             services.AddSingleton<LocalChangeSignal>();
             services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());
@@ -107,16 +116,30 @@ namespace Agile.CustomerService.Host
                     ?? throw new InvalidOperationException("function.json folders not found: set Functions:Root to the folder holding HttpApi/function.json");
                 return ActivatorUtilities.CreateInstance<LocalFunctionsHost>(sp, FunctionCatalog.Load(root));
             });
-            if (configuration.GetValue("Pipeline:RunLocally", true))
+            if (RunsLocally(configuration))
             {
                 services.AddHostedService<LocalTriggerLoop>();
             }
         }
 
+        public static bool UsesCosmos(IConfiguration configuration) =>
+            string.Equals(configuration["Store:Provider"], "cosmos", StringComparison.OrdinalIgnoreCase);
+
+        /// <summary>The local functions host runs unless the real Functions host started us (it sets the port).</summary>
+        public static bool RunsLocally(IConfiguration configuration) =>
+            configuration.GetValue("Pipeline:RunLocally", string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT")));
+
         public static async Task SeedAsync(WebApplication app)
         {
+            if (app.Services.GetRequiredService<IStateStore>() is CosmosStateStore cosmos)
+            {
+                // Emulator mode creates the database and containers; otherwise checks they exist (Bicep made them).
+                await cosmos.InitializeAsync(CancellationToken.None);
+            }
+
+            // Seeding is for the embedded default; with Cosmos DB only when asked for explicitly.
             var customers = app.Configuration.GetValue("Seed:DemoCustomers", 60_000);
-            if (app.Configuration.GetValue("Seed:Demo", true) && customers > 0)
+            if (app.Configuration.GetValue("Seed:Demo", !UsesCosmos(app.Configuration)) && customers > 0)
             {
                 await app.Services.GetRequiredService<DemoSeed>().SeedIfEmptyAsync(customers, CancellationToken.None);
             }

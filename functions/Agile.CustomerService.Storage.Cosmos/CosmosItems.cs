@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text.Json;
 using Agile.CustomerService.Application.Storage;
 
@@ -110,8 +109,6 @@ internal static class CosmosItems
     public static (long Lsn, long Seq) ChangeOrder(JsonElement item) => (
         item.TryGetProperty("_lsn", out var lsn) && lsn.ValueKind == JsonValueKind.Number ? lsn.GetInt64() : 0,
         item.TryGetProperty("seq", out var seq) && seq.ValueKind == JsonValueKind.Number ? seq.GetInt64() : 0);
-
-    public static string Describe(DateTimeOffset value) => value.ToString("O", CultureInfo.InvariantCulture);
 
     private static MemoryStream Write(Action<Utf8JsonWriter> body)
     {

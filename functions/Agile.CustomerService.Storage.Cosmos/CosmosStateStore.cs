@@ -22,8 +22,6 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
     /// <summary>A transactional batch holds at most 100 operations.</summary>
     public const int MaxOperationsPerCommit = 100;
 
-    private static readonly TransactionalBatchRequestOptions BatchOptions = new();
-
     private readonly Container _container;
     private readonly CosmosStoreOptions _options;
     private readonly TimeProvider _time;
@@ -53,8 +51,8 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
     public Container Container => _container;
 
     /// <summary>
-    /// The store as the app builds it from configuration: a client (managed identity, or the
-    /// emulator key in emulator mode), and in emulator mode the database and containers created.
+    /// The store as the app builds it from configuration, ready to use: a client (managed
+    /// identity, or the emulator key in emulator mode), then <see cref="InitializeAsync"/>.
     /// </summary>
     public static Task<CosmosStateStore> CreateAsync(CosmosStoreOptions options, ILoggerFactory loggerFactory, CancellationToken cancellationToken) =>
         CreateAsync(options, loggerFactory, TimeProvider.System, cancellationToken);
@@ -62,28 +60,46 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
     public static async Task<CosmosStateStore> CreateAsync(
         CosmosStoreOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(loggerFactory);
-        var client = CreateClient(options);
+        var store = Create(options, loggerFactory, timeProvider);
         try
         {
-            Container container;
-            if (options.UseEmulatorKey)
-            {
-                container = await CreateIfNotExistsAsync(client, options, cancellationToken);
-            }
-            else
-            {
-                container = client.GetContainer(options.Database, options.Container);
-                await container.ReadContainerAsync(cancellationToken: cancellationToken);
-            }
-
-            return new CosmosStateStore(container, options, timeProvider, loggerFactory.CreateLogger<CosmosStateStore>(), client);
+            await store.InitializeAsync(cancellationToken);
+            return store;
         }
         catch
         {
-            client.Dispose();
+            store.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// The store without any I/O (for a synchronous DI factory); the store owns its client.
+    /// Call <see cref="InitializeAsync"/> once at start-up.
+    /// </summary>
+    public static CosmosStateStore Create(CosmosStoreOptions options, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(loggerFactory);
+        var client = CreateClient(options);
+        return new CosmosStateStore(
+            client.GetContainer(options.Database, options.Container), options, timeProvider, loggerFactory.CreateLogger<CosmosStateStore>(), client);
+    }
+
+    /// <summary>
+    /// Emulator mode: creates the database and containers when missing. Otherwise (Azure, where
+    /// Bicep creates them) checks that the container exists, so a wrong name or a missing role
+    /// assignment fails at start-up with the service's message rather than on the first request.
+    /// </summary>
+    public async Task InitializeAsync(CancellationToken cancellationToken)
+    {
+        if (_options.UseEmulatorKey)
+        {
+            await CreateIfNotExistsAsync(_container.Database.Client, _options, cancellationToken);
+        }
+        else
+        {
+            await _container.ReadContainerAsync(cancellationToken: cancellationToken);
         }
     }
 
@@ -102,7 +118,6 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
         var clientOptions = new CosmosClientOptions
         {
             ApplicationName = "agile-customerservice",
-            ConsistencyLevel = null,
             RequestTimeout = options.RequestTimeout,
             MaxRetryAttemptsOnRateLimitedRequests = 3,
             MaxRetryWaitTimeOnRateLimitedRequests = TimeSpan.FromSeconds(5),
@@ -152,8 +167,7 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
     public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken) =>
         RunAsync("query", partition, async (call, token) =>
         {
-            var query = new QueryDefinition("SELECT * FROM c WHERE c.pk = @pk AND c.kind = @kind")
-                .WithParameter("@pk", partition)
+            var query = new QueryDefinition("SELECT * FROM c WHERE c.kind = @kind")
                 .WithParameter("@kind", kind);
             var documents = await QueryAllAsync(query, partition, call, token);
             documents.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
@@ -166,11 +180,11 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         return RunAsync("query-due", partition, async (call, token) =>
         {
-            // Single-partition, served by the range index on /dueAt; ties broken by id here.
+            // Scoped to the partition by the request options; served by the range index on
+            // /dueAt (ORDER BY needs the query plan, see tests/stand-ins/cosmos); ties by id here.
             var query = new QueryDefinition(string.Create(
                     CultureInfo.InvariantCulture,
-                    $"SELECT TOP {max} * FROM c WHERE c.pk = @pk AND c.kind = @kind AND c.dueAt <= @dueBy ORDER BY c.dueAt"))
-                .WithParameter("@pk", partition)
+                    $"SELECT TOP {max} * FROM c WHERE c.kind = @kind AND c.dueAt <= @dueBy ORDER BY c.dueAt"))
                 .WithParameter("@kind", kind)
                 .WithParameter("@dueBy", dueBy.ToUnixTimeMilliseconds());
             var documents = await QueryAllAsync(query, partition, call, token);
@@ -209,8 +223,9 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
                 start, ChangeFeedMode.LatestVersion, new ChangeFeedRequestOptions { PageSizeHint = max });
             var position = continuation;
 
-            // State documents share the feed with events: skip pages that hold no event, a few at a time.
-            for (var page = 0; page < 8 && iterator.HasMoreResults; page++)
+            // State documents share the feed with events: pages holding no event are skipped, up to
+            // the end of the feed, so a caller that keeps only non-empty pages' positions never stalls.
+            while (iterator.HasMoreResults)
             {
                 using var response = await iterator.ReadNextAsync(token);
                 call.Charge(response.Headers.RequestCharge);
@@ -261,7 +276,7 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
                 batch.CreateItemStream(CosmosItems.Event(partition, events[i], i, now, _options.EventTimeToLive));
             }
 
-            using var response = await batch.ExecuteAsync(BatchOptions, cancellationToken);
+            using var response = await batch.ExecuteAsync(cancellationToken);
             call.Charge(response.RequestCharge);
             if (response.IsSuccessStatusCode)
             {

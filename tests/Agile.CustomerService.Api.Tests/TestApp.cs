@@ -26,8 +26,16 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly Dictionary<string, string?> _settings;
     private int _keys;
 
+    private readonly Action<IServiceCollection>? _configure;
+
     public TestApp(params (string Key, string Value)[] settings)
+        : this(null, settings)
     {
+    }
+
+    public TestApp(Action<IServiceCollection>? configure, params (string Key, string Value)[] settings)
+    {
+        _configure = configure;
         _settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
         Client = CreateClient();
         Service<FunctionInvoker>().Client = CreateClient();
@@ -53,6 +61,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            _configure?.Invoke(services);
         });
     }
 

@@ -123,17 +123,19 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         {
             var expiresAt = now + policy.OfferTimeout;
             var reserved = team.Dispatch.Reserve(choice.Agent.AgentId, new CaseLoad(c.Id, c.CustomerId, now, expiresAt));
+
+            // The timer goes first: whatever fails after it, the reservation is looked at again.
+            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, c.Id, c.HandlingTeamId, choice.Agent.AgentId, expiresAt), cancellationToken);
             if (await store.CommitAsync(Partitions.Team(c.HandlingTeamId), cancellationToken, TeamState.PutDispatch(reserved, team.ETag)) is not Committed)
             {
                 return null;
             }
 
-            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, c.Id, c.HandlingTeamId, choice.Agent.AgentId, expiresAt), cancellationToken);
             return Apply(document, new OfferCase(c.HandlingTeamId, choice.Agent.AgentId, expiresAt, "router", now, choice.Reason));
         }
 
-        await store.CommitAsync(Partitions.Team(c.HandlingTeamId), cancellationToken, TeamState.PutQueueItem(request));
         await ArmAsync(new CaseTimer(TimerKind.SpillCheck, c.Id, c.HandlingTeamId, null, dueAt), cancellationToken);
+        await store.CommitAsync(Partitions.Team(c.HandlingTeamId), cancellationToken, TeamState.PutQueueItem(request));
         return Apply(document, new QueueCase(c.HandlingTeamId, dueAt, "router", now, "no eligible agent with spare capacity"));
     }
 
@@ -309,6 +311,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             var expiresAt = now + policy.OfferTimeout;
             var load = new CaseLoad(next.Case.CaseId, next.Case.CustomerId, now, expiresAt, waiting.Version);
             var reserved = team.Dispatch.Reserve(next.Choice.Agent.AgentId, load);
+            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, next.Case.CaseId, teamId, next.Choice.Agent.AgentId, expiresAt), cancellationToken);
             var reserve = await store.CommitAsync(
                 Partitions.Team(teamId),
                 [TeamState.PutDispatch(reserved, team.ETag), new DeleteDocument(TeamState.QueueItemId(next.Case.CaseId), team.QueueETags[next.Case.CaseId])],
@@ -319,7 +322,6 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 continue;
             }
 
-            await ArmAsync(new CaseTimer(TimerKind.OfferTimeout, next.Case.CaseId, teamId, next.Choice.Agent.AgentId, expiresAt), cancellationToken);
             var (decision, _) = await ExecuteAsync(
                 next.Case.CaseId, (_, at) => new OfferCase(teamId, next.Choice.Agent.AgentId, expiresAt, "router", at, next.Choice.Reason), cancellationToken);
             if (decision is Accepted)
@@ -377,6 +379,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
             if (correction.Queue == QueueAction.Put)
             {
+                await ArmAsync(new CaseTimer(TimerKind.SpillCheck, caseId, teamId, null, correction.QueueItem!.DueAt), cancellationToken);
                 writes.Add(new PutDocument(TeamState.QueueItemId(caseId), Kinds.Queued, Json.Write(correction.QueueItem), null));
             }
             else if (correction.Queue == QueueAction.Delete)
@@ -386,11 +389,6 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
             if (await store.CommitAsync(Partitions.Team(teamId), writes, [], cancellationToken) is Committed)
             {
-                if (correction.Queue == QueueAction.Put)
-                {
-                    await ArmAsync(new CaseTimer(TimerKind.SpillCheck, caseId, teamId, null, correction.QueueItem!.DueAt), cancellationToken);
-                }
-
                 return true;
             }
         }

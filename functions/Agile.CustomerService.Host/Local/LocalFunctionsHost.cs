@@ -35,6 +35,9 @@ internal interface IDeliveryFaults
 
     /// <summary>Called before the change-feed checkpoint is saved; may throw.</summary>
     void BeforeCheckpoint();
+
+    /// <summary>The delivery order of waiting messages (indices); must keep each session's order.</summary>
+    IReadOnlyList<int> Order(IReadOnlyList<string?> sessions);
 }
 
 internal sealed class NoDeliveryFaults : IDeliveryFaults
@@ -48,6 +51,8 @@ internal sealed class NoDeliveryFaults : IDeliveryFaults
     public void BeforeCheckpoint()
     {
     }
+
+    public IReadOnlyList<int> Order(IReadOnlyList<string?> sessions) => [.. Enumerable.Range(0, sessions.Count)];
 }
 
 /// <summary>
@@ -83,13 +88,22 @@ internal sealed class LocalFunctionsHost(
             var done = 0;
             foreach (var function in functions)
             {
-                done += function.TriggerType switch
+                try
                 {
-                    "cosmosDBTrigger" => await DeliverChangesAsync(function, cancellationToken),
-                    "serviceBusTrigger" => await DeliverMessagesAsync(function, cancellationToken),
-                    "timerTrigger" => await TickAsync(function, cancellationToken),
-                    _ => 0,
-                };
+                    done += function.TriggerType switch
+                    {
+                        "cosmosDBTrigger" => await DeliverChangesAsync(function, cancellationToken),
+                        "serviceBusTrigger" => await DeliverMessagesAsync(function, cancellationToken),
+                        "timerTrigger" => await TickAsync(function, cancellationToken),
+                        _ => 0,
+                    };
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The host's own bookkeeping failed (settle, checkpoint): what was not
+                    // settled is delivered again next round, as the real host would.
+                    logger.LogWarning("{Function}: delivery round failed: {Message}", function.Name, ex.Message);
+                }
             }
 
             return done;
@@ -112,10 +126,23 @@ internal sealed class LocalFunctionsHost(
         }
     }
 
+    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await PendingAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            logger.LogWarning("checking for pending work failed: {Message}", ex.Message);
+            return true;
+        }
+    }
+
     public Task<string> PostContactAsync(string body, string? sessionId, string? messageId, CancellationToken cancellationToken) =>
         bus.EnqueueAsync(functions.FirstOrDefault(f => f.Name == "ContactIntake")?.Entity ?? "contacts", body, sessionId, messageId, cancellationToken);
 
-    private async Task<bool> AnyPendingAsync(CancellationToken cancellationToken)
+    private async Task<bool> PendingAsync(CancellationToken cancellationToken)
     {
         foreach (var function in functions.Where(f => f.Entity is not null))
         {
@@ -156,7 +183,8 @@ internal sealed class LocalFunctionsHost(
         var entity = function.Entity!;
         var delivered = 0;
         var blockedSessions = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (documentId, _, message) in await bus.PeekAsync(entity, cancellationToken))
+        var waiting = await bus.PeekAsync(entity, cancellationToken);
+        foreach (var (documentId, _, message) in faults.Order([.. waiting.Select(w => w.Message.SessionId)]).Select(i => waiting[i]))
         {
             // Per-session order: a session whose earlier message failed waits for it.
             if (message.SessionId is { } session && blockedSessions.Contains(session))
@@ -183,18 +211,26 @@ internal sealed class LocalFunctionsHost(
                 (ok, reason) = await TryInvokeAsync(function, payload, cancellationToken);
             }
 
-            if (ok)
+            try
             {
-                await bus.CompleteAsync(entity, documentId, cancellationToken);
-                delivered++;
-            }
-            else
-            {
-                await bus.AbandonAsync(entity, documentId, message, reason, cancellationToken);
-                if (message.SessionId is not null)
+                if (ok)
                 {
-                    blockedSessions.Add(message.SessionId);
+                    await bus.CompleteAsync(entity, documentId, cancellationToken);
+                    delivered++;
+                    continue;
                 }
+
+                await bus.AbandonAsync(entity, documentId, message, reason, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not settled: the message stays and is delivered again (at least once).
+                logger.LogWarning("{Entity}: settling {MessageId} failed: {Message}", entity, message.MessageId, ex.Message);
+            }
+
+            if (message.SessionId is not null)
+            {
+                blockedSessions.Add(message.SessionId);
             }
         }
 
