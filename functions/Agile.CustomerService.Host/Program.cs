@@ -11,7 +11,13 @@ using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
+using Agile.CustomerService.Application;
+using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Diagnostics;
+using OpenTelemetry.Logs;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
 
 var builder = WebApplication.CreateBuilder(args);
 HostSetup.ConfigureUrls(builder);
@@ -60,6 +66,7 @@ namespace Agile.CustomerService.Host
 
         public static void AddServices(IServiceCollection services, IConfiguration configuration)
         {
+            AddTelemetry(services, configuration);
             services.AddProblemDetails();
             services.AddOpenApi();
             services.ConfigureHttpJsonOptions(o =>
@@ -120,6 +127,56 @@ namespace Agile.CustomerService.Host
             {
                 services.AddHostedService<LocalTriggerLoop>();
             }
+        }
+
+        /// <summary>
+        /// OpenTelemetry traces, metrics and logs: to Azure Monitor when a connection string is
+        /// configured (Entra authentication with the app's managed identity), to the console when
+        /// Telemetry:Console is true.
+        /// </summary>
+        private static void AddTelemetry(IServiceCollection services, IConfiguration configuration)
+        {
+            var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
+            var console = configuration.GetValue("Telemetry:Console", false);
+            var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions
+            {
+                ManagedIdentityClientId = configuration["AZURE_CLIENT_ID"],
+            });
+            services.AddOpenTelemetry()
+                .ConfigureResource(r => r.AddService(Telemetry.Name))
+                .WithTracing(tracing =>
+                {
+                    tracing.AddSource(Telemetry.Name).AddAspNetCoreInstrumentation();
+                    if (!string.IsNullOrEmpty(connectionString))
+                    {
+                        tracing.AddAzureMonitorTraceExporter(o => { o.ConnectionString = connectionString; o.Credential = credential; });
+                    }
+
+                    if (console)
+                    {
+                        tracing.AddConsoleExporter();
+                    }
+                })
+                .WithMetrics(metrics =>
+                {
+                    metrics.AddMeter(Telemetry.Name, "Agile.CustomerService.Cosmos").AddAspNetCoreInstrumentation();
+                    if (!string.IsNullOrEmpty(connectionString))
+                    {
+                        metrics.AddAzureMonitorMetricExporter(o => { o.ConnectionString = connectionString; o.Credential = credential; });
+                    }
+
+                    if (console)
+                    {
+                        metrics.AddConsoleExporter();
+                    }
+                })
+                .WithLogging(logging =>
+                {
+                    if (!string.IsNullOrEmpty(connectionString))
+                    {
+                        logging.AddAzureMonitorLogExporter(o => { o.ConnectionString = connectionString; o.Credential = credential; });
+                    }
+                });
         }
 
         public static bool UsesCosmos(IConfiguration configuration) =>

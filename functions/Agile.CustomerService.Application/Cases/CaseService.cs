@@ -35,6 +35,8 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
     public async Task<Outcome> IntakeAsync(IntakeRequest request, string idempotencyKey, CancellationToken cancellationToken)
     {
+        using var activity = Telemetry.Source.StartActivity("intake");
+        activity?.SetTag("acs.customer", request.CustomerId);
         var partition = Partitions.Customer(request.CustomerId);
         var requestHash = Hash("intake", Json.Write(request with { CorrelationId = null }));
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
@@ -104,6 +106,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 }
 
                 notifier.Notify();
+                activity?.SetTag("acs.case", caseId);
+                activity?.SetTag("acs.status", document.State.Status.ToString());
+                Telemetry.Intakes.Add(1, new KeyValuePair<string, object?>("status", document.State.Status.ToString()));
                 return new Success(201, view, committed.ETags[caseId], location);
             }
         }

@@ -113,7 +113,10 @@ internal static class FunctionEndpoints
         var invocation = await ReadAsync(request);
         var message = invocation.Data("message").Deserialize<EventMessage>(Json.Options)
             ?? throw new InvocationException("empty event message");
+        using var activity = Telemetry.StartConsumer($"{subscriber.Name} {message.Type}", message.CorrelationId);
+        activity?.SetTag("acs.event", message.EventId);
         await subscriber.HandleAsync(message.ToChange(), ct);
+        Telemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("consumer", subscriber.Name));
         var result = new InvocationResult();
         result.Logs.Add($"{subscriber.Name} applied {message.EventId}");
         loggers.CreateLogger("Functions").LogDebug("{Subscriber} applied {EventId} ({CorrelationId})", subscriber.Name, message.EventId, message.CorrelationId);
