@@ -21,6 +21,11 @@ if (!File.Exists(hostDll))
     return 1;
 }
 
+if (options.SoakSeconds > 0)
+{
+    return await Soak.RunAsync(hostDll, options);
+}
+
 Console.WriteLine($"intake-to-offer benchmark: {options.Intakes} intakes per run, {options.Concurrency} concurrent clients, {Environment.ProcessorCount} cores");
 var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd)>();
 foreach (var customers in options.Sizes)
@@ -30,7 +35,7 @@ foreach (var customers in options.Sizes)
     try
     {
         var db = Path.Combine(work, "bench.db");
-        await SeedAsync(db, customers);
+        await SeedHelper.SeedAsync(db, customers);
         var floor = await Floor.RunAsync(Path.Combine(work, "floor.db"), options.Intakes, options.Concurrency);
         using var host = HostProcess.Start(hostDll, db, options.Port);
         await host.WaitReadyAsync();
@@ -66,16 +71,6 @@ if (results.Count >= 2)
 
 return 0;
 
-static async Task SeedAsync(string db, int customers)
-{
-    using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
-    using var store = new SqliteStateStore(db, TimeProvider.System);
-    var seed = new DemoSeed(store, loggerFactory.CreateLogger<DemoSeed>());
-    var clock = Stopwatch.StartNew();
-    await seed.SeedIfEmptyAsync(customers, CancellationToken.None);
-    Console.WriteLine($"  seeded {customers:N0} customers in {clock.Elapsed.TotalSeconds:F1} s");
-}
-
 static string RepoRoot()
 {
     var dir = new DirectoryInfo(AppContext.BaseDirectory);
@@ -87,7 +82,7 @@ static string RepoRoot()
     return dir?.FullName ?? throw new InvalidOperationException("run from inside the repository");
 }
 
-internal sealed record BenchOptions(int Intakes, int Concurrency, int[] Sizes, int Port)
+internal sealed record BenchOptions(int Intakes, int Concurrency, int[] Sizes, int Port, int SoakSeconds)
 {
     public static BenchOptions Parse(string[] args)
     {
@@ -96,7 +91,8 @@ internal sealed record BenchOptions(int Intakes, int Concurrency, int[] Sizes, i
             int.Parse(Arg("--intakes") ?? "20000", CultureInfo.InvariantCulture),
             int.Parse(Arg("--concurrency") ?? "16", CultureInfo.InvariantCulture),
             (Arg("--sizes") ?? "10000,1000000").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray(),
-            int.Parse(Arg("--port") ?? "7391", CultureInfo.InvariantCulture));
+            int.Parse(Arg("--port") ?? "7391", CultureInfo.InvariantCulture),
+            int.Parse(Arg("--soak") ?? "0", CultureInfo.InvariantCulture));
     }
 }
 
@@ -125,7 +121,17 @@ internal static class IntakeLoad
         return Stats.From(latencies, clock.Elapsed);
     }
 
-    private static async Task RunPhaseAsync(HttpClient http, int customers, int intakes, int concurrency, List<double> latencies)
+    /// <summary>Runs intakes for a fixed time instead of a fixed count (the soak).</summary>
+    public static async Task<Stats> RunForAsync(Uri baseAddress, int customers, TimeSpan duration, int concurrency)
+    {
+        using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseAddress };
+        var latencies = new List<double>();
+        var clock = Stopwatch.StartNew();
+        await RunPhaseAsync(http, customers, int.MaxValue, concurrency, latencies, () => clock.Elapsed >= duration);
+        return Stats.From(latencies, clock.Elapsed);
+    }
+
+    private static async Task RunPhaseAsync(HttpClient http, int customers, int intakes, int concurrency, List<double> latencies, Func<bool>? stop = null)
     {
         var next = -1;
         var owned = customers * 4 / 5 - DemoSeed.NeverContacted;
@@ -133,7 +139,7 @@ internal static class IntakeLoad
         {
             var random = new Random(worker);
             var mine = new List<double>();
-            while (Interlocked.Increment(ref next) < intakes)
+            while (Interlocked.Increment(ref next) < intakes && stop?.Invoke() != true)
             {
                 var customer = DemoSeed.CustomerId(1 + random.Next(owned));
                 var started = Stopwatch.GetTimestamp();
@@ -319,5 +325,58 @@ internal sealed class HostProcess : IDisposable
         }
 
         _process.Dispose();
+    }
+}
+
+/// <summary>
+/// A bounded soak: sustained intake (with answers) on loopback while the local functions host
+/// delivers, reported per slice: throughput, p99, and the host's memory.
+/// </summary>
+internal static class Soak
+{
+    public static async Task<int> RunAsync(string hostDll, BenchOptions options)
+    {
+        var work = Path.Combine(Path.GetTempPath(), "acs-soak", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(work);
+        try
+        {
+            var db = Path.Combine(work, "soak.db");
+            var customers = options.Sizes[0];
+            await SeedHelper.SeedAsync(db, customers);
+            using var host = HostProcess.Start(hostDll, db, options.Port);
+            await host.WaitReadyAsync();
+            Console.WriteLine($"soak: {options.SoakSeconds} s of sustained intake, {options.Concurrency} clients, {customers:N0} customers");
+            Console.WriteLine("| minute | intakes/s | p50 ms | p99 ms | host memory MB |");
+            Console.WriteLine("|---:|---:|---:|---:|---:|");
+            Console.WriteLine($"| start | | | | {host.WorkingSet() / 1048576} |");
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            var slice = 0;
+            while (clock.Elapsed.TotalSeconds < options.SoakSeconds)
+            {
+                slice++;
+                var stats = await IntakeLoad.RunForAsync(host.BaseAddress, customers, TimeSpan.FromSeconds(Math.Min(60, options.SoakSeconds - clock.Elapsed.TotalSeconds + 1)), options.Concurrency);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {slice} | {stats.PerSecond:F0} | {stats.P50:F2} | {stats.P99:F2} | {host.WorkingSet() / 1048576} |"));
+            }
+
+            return 0;
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(work, recursive: true);
+        }
+    }
+}
+
+internal static class SeedHelper
+{
+    public static async Task SeedAsync(string db, int customers)
+    {
+        using var loggerFactory = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true));
+        using var store = new SqliteStateStore(db, TimeProvider.System);
+        var seed = new DemoSeed(store, loggerFactory.CreateLogger<DemoSeed>());
+        var clock = Stopwatch.StartNew();
+        await seed.SeedIfEmptyAsync(customers, CancellationToken.None);
+        Console.WriteLine($"  seeded {customers:N0} customers in {clock.Elapsed.TotalSeconds:F1} s");
     }
 }

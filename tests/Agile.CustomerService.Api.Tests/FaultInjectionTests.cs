@@ -62,22 +62,11 @@ public class FaultInjectionTests(ITestOutputHelper output)
         var summary = $"fault injection: seed {seed}, {run} scenarios run, {plan.Injected} faults injected "
             + $"({plan.Describe()}), {violations.Count} violations";
         output.WriteLine(summary);
-        var artifacts = Path.Combine(RepoRoot(), "artifacts");
+        var artifacts = Path.Combine(Repository.Root(), "artifacts");
         Directory.CreateDirectory(artifacts);
         await File.WriteAllTextAsync(Path.Combine(artifacts, "fault-suite.txt"), summary + "\n", TestContext.Current.CancellationToken);
         Assert.True(plan.Injected > run, $"too few faults were injected: {summary}");
         Assert.True(violations.Count == 0, summary + "\n" + string.Join("\n", violations.Take(20)));
-    }
-
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Agile.CustomerService.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir?.FullName ?? AppContext.BaseDirectory;
     }
 
     private sealed class World

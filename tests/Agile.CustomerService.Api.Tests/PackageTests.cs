@@ -10,21 +10,10 @@ namespace Agile.CustomerService.Api.Tests;
 /// <summary>The deployable package and the function.json contract (issue 3).</summary>
 public class PackageTests
 {
-    private static string RepoRoot()
-    {
-        var dir = new DirectoryInfo(AppContext.BaseDirectory);
-        while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "Agile.CustomerService.sln")))
-        {
-            dir = dir.Parent;
-        }
-
-        return dir!.FullName;
-    }
-
     [Fact]
     public async Task FunctionJson_EveryNonHttpTrigger_IsServedByTheHandler()
     {
-        var functions = FunctionCatalog.Load(Path.Combine(RepoRoot(), "functions"));
+        var functions = FunctionCatalog.Load(Path.Combine(Repository.Root(), "functions"));
         using var app = new TestApp();
 
         Assert.Contains(functions, f => f.Name == "HttpApi" && f.TriggerType == "httpTrigger");
@@ -42,7 +31,7 @@ public class PackageTests
     [Fact]
     public async Task Publish_Package_HasTheFunctionsLayoutAndTheHandlerAnswersTheHost()
     {
-        var root = RepoRoot();
+        var root = Repository.Root();
         var output = Path.Combine(Path.GetTempPath(), "acs-package", Guid.NewGuid().ToString("N"));
         try
         {

@@ -64,6 +64,14 @@ internal static class FunctionCatalog
     public static string? FindRoot(string contentRoot)
     {
         string[] candidates = [AppContext.BaseDirectory, Path.Combine(contentRoot, ".."), Path.Combine(Directory.GetCurrentDirectory(), "functions")];
-        return candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, "HttpApi", "function.json")));
+        var found = candidates.Select(Path.GetFullPath).FirstOrDefault(c => File.Exists(Path.Combine(c, "HttpApi", "function.json")));
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); found is null && dir is not null; dir = dir.Parent)
+        {
+            // A build output inside the repository (bin/...): the repository's functions/ folder.
+            var functions = Path.Combine(dir.FullName, "functions");
+            found = File.Exists(Path.Combine(functions, "HttpApi", "function.json")) ? functions : null;
+        }
+
+        return found;
     }
 }
