@@ -19,7 +19,9 @@ using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
 
-var builder = WebApplication.CreateBuilder(args);
+// Settings (appsettings.json) come from beside the executable; relative paths such as
+// Store:SqlitePath resolve against the working directory (the repository root under dotnet run).
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 HostSetup.ConfigureUrls(builder);
 HostSetup.AddServices(builder.Services, builder.Configuration);
 

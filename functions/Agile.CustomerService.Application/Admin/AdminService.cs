@@ -12,7 +12,7 @@ public sealed record TeamView(Team Team, int CustomerCount, int ActiveAgents, in
 
 public sealed record CustomerView(Customer Customer, IReadOnlyList<CaseSummary> Cases);
 
-public sealed record CaseSummary(string CaseId, string Status, string Topic, string OwningTeamId, string HandlingTeamId, DateTimeOffset OpenedAt);
+public sealed record CaseSummary(string CaseId, Domain.Cases.CaseStatus Status, string Topic, string OwningTeamId, string HandlingTeamId, DateTimeOffset OpenedAt);
 
 /// <summary>Regions, teams, agents and customers: what admins set up, and agents' availability.</summary>
 public sealed class AdminService(IStateStore store, CaseService cases, TimeProvider time)
@@ -161,7 +161,7 @@ public sealed class AdminService(IStateStore store, CaseService cases, TimeProvi
         var summaries = caseDocuments
             .Select(d => d.Value.State)
             .OrderByDescending(c => c.OpenedAt)
-            .Select(c => new CaseSummary(c.Id, c.Status.ToString(), c.Topic, c.OwningTeamId, c.HandlingTeamId, c.OpenedAt));
+            .Select(c => new CaseSummary(c.Id, c.Status, c.Topic, c.OwningTeamId, c.HandlingTeamId, c.OpenedAt));
         return new CustomerView(customer.Value, [.. summaries]);
     }
 
