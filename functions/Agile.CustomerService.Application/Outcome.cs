@@ -16,8 +16,6 @@ public sealed record Problem(int Status, string Title, string Detail) : Outcome
 
     public static Problem Invalid(string detail) => new(422, "Unprocessable request", detail);
 
-    public static Problem BadRequest(string detail) => new(400, "Bad request", detail);
-
     public static Problem Stale(string detail) => new(412, "Precondition failed", detail);
 
     public static Problem PreconditionRequired(string detail) => new(428, "Precondition required", detail);

@@ -140,10 +140,13 @@ namespace Agile.CustomerService.Host
         {
             var connectionString = configuration["APPLICATIONINSIGHTS_CONNECTION_STRING"];
             var console = configuration.GetValue("Telemetry:Console", false);
-            var credential = new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions
-            {
-                ManagedIdentityClientId = configuration["AZURE_CLIENT_ID"],
-            });
+            // Only built when Azure Monitor is configured: nothing identity-related runs locally.
+            var credential = string.IsNullOrEmpty(connectionString)
+                ? null
+                : new Azure.Identity.DefaultAzureCredential(new Azure.Identity.DefaultAzureCredentialOptions
+                {
+                    ManagedIdentityClientId = configuration["AZURE_CLIENT_ID"],
+                });
             services.AddOpenTelemetry()
                 .ConfigureResource(r => r.AddService(Telemetry.Name))
                 .WithTracing(tracing =>

@@ -65,8 +65,6 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             """);
     }
 
-    public string DatabasePath => new SqliteConnectionStringBuilder(_connectionString).DataSource;
-
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
     {
         using var connection = await OpenReaderAsync(cancellationToken);

@@ -190,17 +190,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return new Success(200, Json.Write(new CaseView(stored.Value.State, stored.Value.History)), stored.ETag);
         }
 
-        var events = ((Accepted)decision).Events;
-        var next = stored.Value.Apply(events);
-        var writes = new List<WriteOperation> { StateStoreExtensions.Put(caseId, Kinds.Case, next, stored.ETag) };
-        if (await CustomerFollowUpAsync(partition, next.State, events, cancellationToken) is { } customerWrite)
-        {
-            writes.Add(customerWrite);
-        }
-
+        var (next, writes, outbox) = await TransitionAsync(partition, stored, ((Accepted)decision).Events, cancellationToken);
         var view = Json.Write(new CaseView(next.State, next.History));
         var result = await CommitWithRecordAsync(
-            partition, writes, Outbox(events, null, next.State.Version - events.Count), idempotencyKey, operation, requestHash, 200, view, null, cancellationToken);
+            partition, writes, outbox, idempotencyKey, operation, requestHash, 200, view, null, cancellationToken);
         switch (result)
         {
             case Committed committed:
@@ -233,15 +226,8 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return (decision, stored.Value.State);
             }
 
-            var next = stored.Value.Apply(accepted.Events);
-            var writes = new List<WriteOperation> { StateStoreExtensions.Put(caseId, Kinds.Case, next, stored.ETag) };
-            if (await CustomerFollowUpAsync(partition, next.State, accepted.Events, cancellationToken) is { } customerWrite)
-            {
-                writes.Add(customerWrite);
-            }
-
-            var result = await store.CommitAsync(partition, writes, Outbox(accepted.Events, null, next.State.Version - accepted.Events.Count), cancellationToken);
-            if (result is Committed)
+            var (next, writes, outbox) = await TransitionAsync(partition, stored, accepted.Events, cancellationToken);
+            if (await store.CommitAsync(partition, writes, outbox, cancellationToken) is Committed)
             {
                 notifier.Notify();
                 return (decision, next.State);
@@ -249,6 +235,20 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         }
 
         throw new StoreUnavailableException($"case {caseId} kept changing under a system command; it will be retried");
+    }
+
+    /// <summary>What one accepted transition writes to the customer's partition: the case, the customer if it follows, the events.</summary>
+    private async Task<(CaseDocument Next, List<WriteOperation> Writes, List<OutboxEvent> Outbox)> TransitionAsync(
+        string partition, Versioned<CaseDocument> stored, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        var next = stored.Value.Apply(events);
+        var writes = new List<WriteOperation> { StateStoreExtensions.Put(next.State.Id, Kinds.Case, next, stored.ETag) };
+        if (await CustomerFollowUpAsync(partition, next.State, events, cancellationToken) is { } customerWrite)
+        {
+            writes.Add(customerWrite);
+        }
+
+        return (next, writes, Outbox(events, null, stored.Value.State.Version));
     }
 
     /// <summary>The customer's continuity and repeat-contact memory follows the case in the same commit.</summary>
@@ -467,15 +467,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             return null;
         }
 
+        // Both teams' sides follow from the CaseSpilledOver event (dispatch reactor), as for a team lead's spill.
         var (decision, state) = await ExecuteAsync(c.Id, (_, at) => new SpillOver(helper, reason, by, at), cancellationToken);
-        if (decision is not Accepted || state is null)
-        {
-            return decision is AlreadyApplied ? state : null;
-        }
-
-        await ReconcileAsync(c.HandlingTeamId, c.Id, cancellationToken);
-        await ReconcileAsync(helper, c.Id, cancellationToken);
-        return state;
+        return decision is Accepted or AlreadyApplied ? state : null;
     }
 
     /// <summary>Same region first, then the healthiest team elsewhere; only teams with an agent who can take the case.</summary>

@@ -24,8 +24,6 @@ public sealed record AgentSlot(
     public int Spare => Available ? Math.Max(0, Capacity - Loads.Count) : 0;
 
     public bool Holds(string caseId) => Loads.Any(l => l.CaseId == caseId);
-
-    public Agent ToAgent(string teamId) => new(AgentId, Name, teamId, Level, Skills, Capacity);
 }
 
 /// <summary>A case waiting in a team's queue; <see cref="DueAt"/> orders the queue (earliest first).</summary>

@@ -29,9 +29,6 @@ public sealed record Agent(
     int Capacity)
 {
     public const int MaxCapacity = 20;
-
-    public bool HasSkill(string? skill) =>
-        skill is null || Skills.Any(s => string.Equals(s, skill, StringComparison.OrdinalIgnoreCase));
 }
 
 /// <summary>One change of a customer's owning team, kept forever for audit.</summary>

@@ -48,20 +48,21 @@ internal static class FunctionEndpoints
         var invocation = await ReadAsync(request);
         var result = new InvocationResult();
         var messageId = invocation.Metadata("MessageId") ?? invocation.Metadata("InvocationId") ?? Guid.NewGuid().ToString("N");
+        var data = invocation.Data("contact");
         ContactMessage? contact;
         try
         {
-            contact = invocation.Data("contact").Deserialize<ContactMessage>(Json.Options);
+            contact = data.Deserialize<ContactMessage>(Json.Options);
         }
         catch (JsonException ex)
         {
-            return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), $"malformed contact: {ex.Message}", result, ct);
+            return await PoisonAsync(store, time, "ContactIntake", messageId, data.GetRawText(), $"malformed contact: {ex.Message}", result, ct);
         }
 
         var problem = contact is null ? "the contact is empty" : CaseEndpoints.IntakeProblem(contact.ToBody());
         if (problem is not null)
         {
-            return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), problem, result, ct);
+            return await PoisonAsync(store, time, "ContactIntake", messageId, data.GetRawText(), problem, result, ct);
         }
 
         var key = contact!.ContactId is { Length: > 0 and <= 128 } id ? id : messageId;
@@ -73,7 +74,7 @@ internal static class FunctionEndpoints
                 result.Logs.Add($"contact {key} opened {JsonNode.Parse(success.BodyJson)?["case"]?["id"]}");
                 return result.ToHttp();
             case Problem p when p.Status < 500:
-                return await PoisonAsync(store, time, "ContactIntake", messageId, invocation.Data("contact").GetRawText(), p.Detail, result, ct);
+                return await PoisonAsync(store, time, "ContactIntake", messageId, data.GetRawText(), p.Detail, result, ct);
             default:
                 return Results.Problem(statusCode: 503, detail: "intake could not complete; the message will be redelivered");
         }

@@ -167,7 +167,7 @@ internal sealed class LocalFunctionsHost(
 
         var items = new JsonArray([.. page.Changes.Select(c => (JsonNode)ChangeFeedItems.ToItem(c))]);
         var payload = Payload(function.TriggerBinding, JsonValue.Create(items.ToJsonString())!, new JsonObject());
-        if (!await InvokeAndRouteAsync(function, payload, cancellationToken))
+        if (!(await InvokeAndRouteAsync(function, payload, cancellationToken)).Ok)
         {
             return 0;
         }
@@ -204,12 +204,7 @@ internal sealed class LocalFunctionsHost(
             }
 
             var payload = Payload(function.TriggerBinding, JsonValue.Create(message.Body)!, metadata);
-            var ok = true;
-            string reason = "";
-            for (var copy = 0; copy < Math.Max(1, faults.Copies(function.Name)) && ok; copy++)
-            {
-                (ok, reason) = await TryInvokeAsync(function, payload, cancellationToken);
-            }
+            var (ok, reason) = await InvokeAndRouteAsync(function, payload, cancellationToken);
 
             try
             {
@@ -251,7 +246,7 @@ internal sealed class LocalFunctionsHost(
             ["ScheduleStatus"] = new JsonObject { ["Last"] = last == default ? null : last.ToString("O"), ["Next"] = (now + function.Period).ToString("O"), ["LastUpdated"] = now.ToString("O") },
             ["IsPastDue"] = last != default && now - last > function.Period * 2,
         };
-        if (!await InvokeAndRouteAsync(function, Payload(function.TriggerBinding, timer, new JsonObject()), cancellationToken))
+        if (!(await InvokeAndRouteAsync(function, Payload(function.TriggerBinding, timer, new JsonObject()), cancellationToken)).Ok)
         {
             return 0;
         }
@@ -260,19 +255,20 @@ internal sealed class LocalFunctionsHost(
         return 0;
     }
 
-    private async Task<bool> InvokeAndRouteAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
+    /// <summary>One delivery (more than one copy when the fault suite duplicates it); fails at the first failed copy.</summary>
+    private async Task<(bool Ok, string Reason)> InvokeAndRouteAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
     {
         var copies = Math.Max(1, faults.Copies(function.Name));
         for (var copy = 0; copy < copies; copy++)
         {
-            var (ok, _) = await TryInvokeAsync(function, payload, cancellationToken);
+            var (ok, reason) = await TryInvokeAsync(function, payload, cancellationToken);
             if (!ok)
             {
-                return false;
+                return (false, reason);
             }
         }
 
-        return true;
+        return (true, "");
     }
 
     private async Task<(bool Ok, string Reason)> TryInvokeAsync(FunctionDefinition function, JsonObject payload, CancellationToken cancellationToken)
