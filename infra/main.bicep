@@ -59,6 +59,9 @@ param cosmosAutoscaleMaxThroughput int = 1000
 ])
 param botSku string = 'F0'
 
+@description('Client id (GUID) of the Entra app registration that exposes the API and its app roles (Agent, TeamLead, Coach, Admin, ContactSource). Bearer tokens must be issued for it.')
+param apiClientId string = ''
+
 @description('Days to keep logs.')
 @minValue(30)
 @maxValue(730)
@@ -151,6 +154,7 @@ module functionApp 'modules/functionapp.bicep' = {
     cosmosDatabaseName: cosmos.outputs.databaseName
     appInsightsName: appInsightsName
     regionId: regionId
+    apiClientId: apiClientId
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }

@@ -39,6 +39,7 @@ foreach (var customers in options.Sizes)
         var floor = await Floor.RunAsync(Path.Combine(work, "floor.db"), options.Intakes, options.Concurrency);
         using var host = HostProcess.Start(hostDll, db, options.Port);
         await host.WaitReadyAsync();
+        IntakeLoad.Tokens = await BenchTokens.LoadAsync(hostDll, db);
         var memoryStart = host.WorkingSet();
         var intake = await IntakeLoad.RunAsync(host.BaseAddress, customers, options.Intakes, options.Concurrency);
         var memoryEnd = host.WorkingSet();
@@ -111,6 +112,9 @@ internal sealed record Stats(double PerSecond, double P50, double P99, int Count
 /// <summary>Agents' clients: each intake that gets an offer is accepted and resolved, so capacity stays steady.</summary>
 internal static class IntakeLoad
 {
+    /// <summary>Bearer tokens: the channel's (intake) and each agent's (accept, resolve).</summary>
+    public static BenchTokens Tokens { get; set; } = new("", new Dictionary<string, string>());
+
     public static async Task<Stats> RunAsync(Uri baseAddress, int customers, int intakes, int concurrency)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseAddress };
@@ -148,6 +152,7 @@ internal static class IntakeLoad
                     Content = JsonContent.Create(new { customerId = customer, channel = "phone", topic = "bench", tier = "simple" }),
                 };
                 request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+                request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Channel);
                 using var response = await http.SendAsync(request);
                 var body = await response.Content.ReadAsStringAsync();
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
@@ -186,6 +191,8 @@ internal static class IntakeLoad
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
         request.Headers.TryAddWithoutValidation("If-Match", etag);
+        var agent = ((System.Text.Json.JsonElement)System.Text.Json.JsonSerializer.SerializeToElement(body)).GetProperty("agentId").GetString()!;
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Agents[agent]);
         var response = await http.SendAsync(request);
         await response.Content.ReadAsStringAsync();
         return response;
@@ -345,6 +352,7 @@ internal static class Soak
             await SeedHelper.SeedAsync(db, customers);
             using var host = HostProcess.Start(hostDll, db, options.Port);
             await host.WaitReadyAsync();
+            IntakeLoad.Tokens = await BenchTokens.LoadAsync(hostDll, db);
             Console.WriteLine($"soak: {options.SoakSeconds} s of sustained intake, {options.Concurrency} clients, {customers:N0} customers");
             Console.WriteLine("| minute | intakes/s | p50 ms | p99 ms | host memory MB |");
             Console.WriteLine("|---:|---:|---:|---:|---:|");
@@ -378,5 +386,40 @@ internal static class SeedHelper
         var clock = Stopwatch.StartNew();
         await seed.SeedIfEmptyAsync(customers, CancellationToken.None);
         Console.WriteLine($"  seeded {customers:N0} customers in {clock.Elapsed.TotalSeconds:F1} s");
+    }
+}
+
+/// <summary>Development tokens for the benchmark, printed by the host's own dev-token command (same key file as the host).</summary>
+internal sealed record BenchTokens(string Channel, IReadOnlyDictionary<string, string> Agents)
+{
+    public static async Task<BenchTokens> LoadAsync(string hostDll, string db)
+    {
+        var agents = Enumerable.Range(1, DemoSeed.TeamCount)
+            .SelectMany(t => Enumerable.Range(1, DemoSeed.AgentsPerTeam).Select(a => $"{DemoSeed.TeamId(t)}-a{a:D2}"))
+            .ToList();
+        var channel = (await RunAsync(hostDll, db, ["--user", "bench-channel", "--role", "ContactSource"]))[0];
+        var tokens = await RunAsync(hostDll, db, [.. agents.SelectMany(a => new[] { "--user", a }), "--role", "Agent"]);
+        return new BenchTokens(channel, agents.Zip(tokens).ToDictionary(p => p.First, p => p.Second));
+    }
+
+    private static async Task<string[]> RunAsync(string hostDll, string db, string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet", [hostDll, "dev-token", .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(hostDll)!,
+        };
+        info.Environment["Store__SqlitePath"] = db;
+        using var process = Process.Start(info)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        var error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"dev-token failed: {error}");
+        }
+
+        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
     }
 }

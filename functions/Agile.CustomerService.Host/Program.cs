@@ -4,10 +4,12 @@ using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
 using Agile.CustomerService.Host;
+using Agile.CustomerService.Host.Authority;
 using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Security;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
@@ -21,6 +23,14 @@ using OpenTelemetry.Trace;
 
 // Settings (appsettings.json) come from beside the executable; relative paths such as
 // Store:SqlitePath resolve against the working directory (the repository root under dotnet run).
+if (args.FirstOrDefault() == "dev-token")
+{
+    var settings = new ConfigurationBuilder()
+        .SetBasePath(AppContext.BaseDirectory).AddJsonFile("appsettings.json", optional: true).AddEnvironmentVariables()
+        .Build();
+    return DevelopmentTokenIssuer.RunCommand(args, settings, Console.Out, Console.Error);
+}
+
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 HostSetup.ConfigureUrls(builder);
 HostSetup.AddServices(builder.Services, builder.Configuration);
@@ -28,21 +38,26 @@ HostSetup.AddServices(builder.Services, builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HostSetup.HandleExceptionAsync, StatusCodeSelector = HostSetup.StatusFor });
 app.UseStatusCodePages();
-app.MapOpenApi("/api/openapi/{documentName}.json");
+app.UseAuthentication();
+app.UseAuthorization();
+app.MapOpenApi("/api/openapi/{documentName}.json").AllowAnonymousBecause("the API description is public");
 app.MapGet("/", () => Results.Text("Agile.CustomerService is running. API under /api, OpenAPI at /api/openapi/v1.json\n"))
-    .ExcludeFromDescription();
-app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("Operations");
+    .ExcludeFromDescription().AllowAnonymousBecause("a liveness banner");
+app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("Operations").AllowAnonymousBecause("health probes");
+app.MapIdentityEndpoints();
 app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
+app.MapAuthorityEndpoints();
 app.MapFunctionEndpoints();
-if (HostSetup.RunsLocally(app.Configuration))
+if (!HostSetup.UnderFunctionsHost)
 {
     app.MapLocalEndpoints();
 }
 
 await HostSetup.SeedAsync(app);
 await app.RunAsync();
+return 0;
 
 namespace Agile.CustomerService.Host
 {
@@ -70,6 +85,7 @@ namespace Agile.CustomerService.Host
         {
             AddTelemetry(services, configuration);
             services.AddProblemDetails();
+            Security.AuthSetup.AddAuth(services, configuration, UnderFunctionsHost);
             services.AddOpenApi();
             services.ConfigureHttpJsonOptions(o =>
             {
@@ -109,6 +125,7 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());
             services.AddSingleton<CaseService>();
             services.AddSingleton<AdminService>();
+            services.AddSingleton<Agile.CustomerService.Application.Authority.AuthorityService>();
             services.AddSingleton<DemoSeed>();
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
@@ -183,6 +200,9 @@ namespace Agile.CustomerService.Host
                     }
                 });
         }
+
+        /// <summary>The real Functions host started us (it names the port); development tokens are never accepted then.</summary>
+        public static bool UnderFunctionsHost => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable("FUNCTIONS_CUSTOMHANDLER_PORT"));
 
         public static bool UsesCosmos(IConfiguration configuration) =>
             string.Equals(configuration["Store:Provider"], "cosmos", StringComparison.OrdinalIgnoreCase);

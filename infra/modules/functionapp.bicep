@@ -44,6 +44,9 @@ param appInsightsName string
 @description('Pilot region id the app serves (Region__Id).')
 param regionId string
 
+@description('Client id of the API app registration: the audience of bearer tokens (Auth__ClientId).')
+param apiClientId string
+
 @description('Upper bound of Flex Consumption instances.')
 @minValue(1)
 @maxValue(1000)
@@ -119,6 +122,9 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Cosmos__AccountEndpoint', value: cosmosAccountEndpoint }
         { name: 'Cosmos__Database', value: cosmosDatabaseName }
         { name: 'Region__Id', value: regionId }
+        { name: 'Auth__TenantId', value: tenant().tenantId }
+        { name: 'Auth__ClientId', value: apiClientId }
+        { name: 'Auth__DevelopmentTokens', value: 'false' }
         { name: 'Bot__AppId', value: identityClientId }
         { name: 'Bot__TenantId', value: tenant().tenantId }
       ]

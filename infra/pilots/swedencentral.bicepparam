@@ -15,3 +15,5 @@ param serviceBusSku = 'Standard'
 param cosmosServerless = true
 param botSku = 'F0'
 param logRetentionInDays = 30
+// The API app registration's client id (see docs/security.md); set ACS_API_CLIENT_ID before deploying.
+param apiClientId = readEnvironmentVariable('ACS_API_CLIENT_ID', '')

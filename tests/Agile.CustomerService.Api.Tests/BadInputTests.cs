@@ -97,15 +97,17 @@ public class BadInputTests : IDisposable
     }
 
     [Fact]
-    public async Task Action_WrongAgent_Is409AndNothingWritten()
+    public async Task Action_TeammateNotOffered_Is409AndNothingWritten()
     {
         var c = await _app.IntakeAsync("cust-00005");
         await _app.SettleAsync();
+        var (offered, _) = await _app.CaseAsync(c.Str("id"));
+        var teammate = offered.Str("offeredTo") == "north-1-a01" ? "north-1-a02" : "north-1-a01";
         var before = _app.Fingerprint();
 
-        var response = await _app.ActAsync(c.Str("id"), "accept", new { agentId = "north-3-a01" });
+        var response = await _app.ActAsync(c.Str("id"), "accept", new { agentId = teammate });
 
-        await AssertProblemAsync(response, 409, "not offered to north-3-a01");
+        await AssertProblemAsync(response, 409, $"not offered to {teammate}");
         Assert.Equal(before, _app.Fingerprint());
     }
 

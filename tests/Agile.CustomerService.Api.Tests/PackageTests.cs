@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Configuration;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
@@ -67,6 +68,9 @@ public class PackageTests
         info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         info.Environment["Store__SqlitePath"] = Path.Combine(appRoot, "data", "package-test.db");
         info.Environment["Seed__Demo"] = "false";
+        info.Environment["Auth__TenantId"] = TestTokens.TenantId;
+        info.Environment["Auth__ClientId"] = TestTokens.ClientId;
+        info.Environment["Auth__DevelopmentTokens"] = "true";
         using var process = Process.Start(info)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };
@@ -93,6 +97,16 @@ public class PackageTests
             using var tick = await http.PostAsync("/DueTimers", new StringContent("{\"Data\":{\"timer\":{\"IsPastDue\":false}},\"Metadata\":{}}", Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.OK, tick.StatusCode);
             Assert.Contains("\"Outputs\"", await tick.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+            // Under the Functions host a development token is refused even when asked for in settings.
+            var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+                .AddInMemoryCollection(new Dictionary<string, string?> { ["Store:SqlitePath"] = Path.Combine(appRoot, "data", "package-test.db") })
+                .Build();
+            var development = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(settings).Mint("north-1-a01", ["Admin"], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+            using var me = new HttpRequestMessage(HttpMethod.Get, "/api/me");
+            me.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", development);
+            using var refused = await http.SendAsync(me);
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
         }
         finally
         {

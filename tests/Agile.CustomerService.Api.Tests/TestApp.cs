@@ -3,6 +3,10 @@ using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Security;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.IdentityModel.Protocols;
+using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Agile.CustomerService.Application.Storage;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -38,6 +42,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         _configure = configure;
         _settings = settings.ToDictionary(s => s.Key, s => (string?)s.Value);
         Client = CreateClient();
+        Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For("test-operator", TestTokens.Operator));
         Service<FunctionInvoker>().Client = CreateClient();
     }
 
@@ -52,6 +57,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Store:SqlitePath", DatabasePath);
         builder.UseSetting("Seed:DemoCustomers", "200");
         builder.UseSetting("Pipeline:RunLocally", "false");
+        builder.UseSetting("Auth:TenantId", TestTokens.TenantId);
+        builder.UseSetting("Auth:ClientId", TestTokens.ClientId);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -61,6 +68,13 @@ public sealed class TestApp : WebApplicationFactory<Program>
         {
             services.RemoveAll<TimeProvider>();
             services.AddSingleton<TimeProvider>(Time);
+            // The tests' own signing key instead of the tenant's OpenID metadata (nothing is fetched).
+            services.PostConfigure<JwtBearerOptions>(AuthSetup.EntraScheme, o =>
+            {
+                var configuration = new OpenIdConnectConfiguration { Issuer = TestTokens.Issuer };
+                configuration.SigningKeys.Add(TestTokens.Key);
+                o.ConfigurationManager = new StaticConfigurationManager<OpenIdConnectConfiguration>(configuration);
+            });
             _configure?.Invoke(services);
         });
     }
@@ -79,16 +93,52 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string NextKey() => $"key-{Interlocked.Increment(ref _keys)}";
 
-    public async Task<HttpResponseMessage> PostAsync(string url, object body, string? ifMatch = null, string? key = null)
+    /// <summary>
+    /// Posts as the agent the body names (agentId, or by), since agents act for themselves;
+    /// otherwise as the operator (admin, coach and contact source). <paramref name="token"/> overrides.
+    /// </summary>
+    public async Task<HttpResponseMessage> PostAsync(string url, object body, string? ifMatch = null, string? key = null, string? token = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
         request.Headers.TryAddWithoutValidation("Idempotency-Key", key ?? NextKey());
+        if ((token ?? TokenForActor(body)) is { } bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
+        }
+
         if (ifMatch is not null)
         {
             request.Headers.TryAddWithoutValidation("If-Match", ifMatch);
         }
 
         return await Client.SendAsync(request);
+    }
+
+    private static string? TokenForActor(object body)
+    {
+        var json = JsonSerializer.SerializeToElement(body, JsonSerializerOptions.Web);
+        foreach (var name in new[] { "agentId", "by" })
+        {
+            if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var actor) && actor.ValueKind == JsonValueKind.String
+                && actor.GetString() is { } agent && agent.Contains("-a", StringComparison.Ordinal))
+            {
+                return TestTokens.For(agent, "Agent");
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>A client that sends the given bearer token (or none).</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        if (token is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        }
+
+        return client;
     }
 
     public async Task<HttpResponseMessage> SendRawAsync(HttpMethod method, string url, string body, params (string Name, string Value)[] headers)

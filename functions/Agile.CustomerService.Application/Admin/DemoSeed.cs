@@ -51,6 +51,7 @@ public sealed class DemoSeed(IStateStore store, ILogger<DemoSeed> logger)
             documents.Add((Partitions.Directory, StateStoreExtensions.Put($"team:{team.Id}", Kinds.TeamIndex, team, PutDocument.Any)));
             documents.Add((Partitions.Team(team.Id), TeamState.PutDispatch(dispatch, PutDocument.Any)));
             documents.AddRange(agents.Select(a => (Partitions.Directory, StateStoreExtensions.Put($"agent:{a.Id}", Kinds.AgentIndex, new AgentIndex(a.Id, team.Id), PutDocument.Any))));
+            documents.AddRange(agents.SelectMany(a => DevelopmentLinks(a.Id)));
         }
 
         await LoadAsync(documents, cancellationToken);
@@ -86,6 +87,14 @@ public sealed class DemoSeed(IStateStore store, ILogger<DemoSeed> logger)
         {
             await store.CommitAsync(partition, cancellationToken, document);
         }
+    }
+
+    /// <summary>Demo agents are linked to users of the local development tenant (see the dev-token command).</summary>
+    private static IEnumerable<(string Partition, PutDocument Document)> DevelopmentLinks(string agentId)
+    {
+        var identity = new AgentIdentity(DevelopmentIdentity.TenantId, DevelopmentIdentity.ObjectIdFor(agentId), agentId);
+        yield return (Partitions.Directory, StateStoreExtensions.Put(IdentityDirectory.IdentityId(identity.TenantId, identity.ObjectId), Kinds.Identity, identity, PutDocument.Any));
+        yield return (Partitions.Directory, StateStoreExtensions.Put(IdentityDirectory.AgentLinkId(agentId), Kinds.IdentityLink, identity, PutDocument.Any));
     }
 
     /// <summary>Four in five customers are residential; each segment's book is split evenly over its teams.</summary>

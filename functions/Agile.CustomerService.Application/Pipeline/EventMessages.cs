@@ -58,3 +58,18 @@ public static class ChangeFeedItems
         }
     }
 }
+
+/// <summary>
+/// The change log carries every kind of event (cases, schedules, approvals, ...); subscribers
+/// that react to case events read only those and let the others pass.
+/// </summary>
+public static class CaseEventJson
+{
+    private static readonly HashSet<string> Types = [.. typeof(Domain.Cases.CaseEvent).Assembly.GetTypes()
+        .Where(t => t.IsSubclassOf(typeof(Domain.Cases.CaseEvent)) && !t.IsAbstract)
+        .Select(t => t.Name)];
+
+    public static bool IsCaseEvent(OutboxEvent e) => Types.Contains(e.Type);
+
+    public static Domain.Cases.CaseEvent? TryRead(OutboxEvent e) => IsCaseEvent(e) ? Json.Read<Domain.Cases.CaseEvent>(e.Json) : null;
+}

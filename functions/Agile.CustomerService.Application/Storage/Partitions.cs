@@ -52,4 +52,8 @@ public static class Kinds
     public const string Processed = "processed";
     public const string Message = "message";
     public const string DeadLetter = "deadletter";
+    public const string Identity = "identity";
+    public const string IdentityLink = "identity-link";
+    public const string AuthorityAgreement = "authority-agreement";
+    public const string CustomerAction = "customer-action";
 }

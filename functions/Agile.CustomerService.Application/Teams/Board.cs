@@ -48,7 +48,11 @@ public sealed class BoardProjection(IStateStore store, CaseService cases) : ICha
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
-        var e = Json.Read<CaseEvent>(change.Event.Json);
+        if (CaseEventJson.TryRead(change.Event) is not { } e)
+        {
+            return;
+        }
+
         var current = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
         if (current is null)
         {

@@ -36,7 +36,11 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
-        var e = Json.Read<CaseEvent>(change.Event.Json);
+        if (CaseEventJson.TryRead(change.Event) is not { } e)
+        {
+            return;
+        }
+
         var c = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
         if (c is null)
         {

@@ -16,7 +16,11 @@ public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
-        var e = Json.Read<CaseEvent>(change.Event.Json);
+        if (CaseEventJson.TryRead(change.Event) is not { } e)
+        {
+            return;
+        }
+
         if (e is CaseOpened or CaseQueued or CaseOffered or HelpRequested)
         {
             // Their team-side change (reservation or queue item) was written before the case;

@@ -5,6 +5,7 @@ using Agile.CustomerService.Application.Teams;
 using Agile.CustomerService.Domain.Cases;
 using Agile.CustomerService.Domain.Routing;
 using Agile.CustomerService.Host.Http;
+using Agile.CustomerService.Host.Security;
 
 namespace Agile.CustomerService.Host.Cases;
 
@@ -34,39 +35,50 @@ internal static class CaseEndpoints
         var cases = app.MapGroup("/api").WithTags("Cases");
 
         cases.MapPost("/contacts", IntakeAsync)
-            .WithSummary("A customer contacts us: open a case and route it to the owning team");
+            .WithSummary("A customer contacts us: open a case and route it to the owning team")
+            .AllowRoles(Roles.ContactSource, Roles.Agent);
 
         cases.MapGet("/cases/{caseId}", async (string caseId, CaseService service, CancellationToken ct) =>
                 await service.GetAsync(caseId, ct) is { } stored
                     ? HttpResults.Json(new CaseView(stored.Value.State, stored.Value.History), stored.ETag)
                     : HttpResults.NotFound($"case {caseId} does not exist"))
-            .WithSummary("A case with its audited history; the ETag header is the If-Match for actions");
+            .WithSummary("A case with its audited history; the ETag header is the If-Match for actions")
+            .AllowTeam(TeamScope.Case, [Roles.Agent], [Roles.Coach, Roles.Admin]);
 
         Action<AgentBody>(cases, "accept", "The offered agent takes the case",
+            b => b.AgentId,
             b => Validate.First(Validate.Id("agentId", b.AgentId)),
             b => (_, at) => new AcceptOffer(b.AgentId!, at));
         Action<DeclineBody>(cases, "decline", "The offered agent declines; the case goes to the next agent",
+            b => b.AgentId,
             b => Validate.First(Validate.Id("agentId", b.AgentId), Validate.Text("reason", b.Reason, MaxText)),
             b => (_, at) => new DeclineOffer(b.AgentId!, b.Reason!, at));
         Action<HelpBody>(cases, "help", "The assigned agent asks a teammate to assist; ownership does not change",
+            b => b.AgentId,
             b => Validate.First(Validate.Id("agentId", b.AgentId), Validate.Id("assistantId", b.AssistantId), Validate.Text("reason", b.Reason, MaxText)),
             b => (_, at) => new AskForHelp(b.AgentId!, b.AssistantId!, b.Reason!, at),
             CheckAssistantAsync);
         Action<ResolveBody>(cases, "resolve", "The assigned agent resolves the case",
+            b => b.AgentId,
             b => Validate.First(Validate.Id("agentId", b.AgentId), Validate.Text("resolution", b.Resolution, MaxText)),
             b => (_, at) => new ResolveCase(b.AgentId!, b.Resolution!, at));
         Action<ActorBody>(cases, "reopen", "Reopen a resolved case; it returns to the owning team",
+            b => b.By,
             b => Validate.First(Validate.Id("by", b.By), Validate.Text("reason", b.Reason, MaxText)),
-            b => (_, at) => new ReopenCase(b.By!, b.Reason!, at));
+            b => (_, at) => new ReopenCase(b.By!, b.Reason!, at),
+            anyTeam: [Roles.ContactSource]);
         Action<ActorBody>(cases, "close", "Close a resolved or self-service case",
+            b => b.By,
             b => Validate.First(Validate.Id("by", b.By), Validate.Text("reason", b.Reason, MaxText)),
             b => (_, at) => new CloseCase(b.By!, b.Reason!, at));
         Action<ReasonBody>(cases, "request-person", "The customer of a self-service case asks for a person",
+            null,
             b => Validate.First(Validate.Text("reason", b.Reason, MaxText)),
             b => (_, at) => new RequestPerson("customer", at, b.Reason!));
 
         cases.MapPost("/cases/{caseId}/spill", SpillAsync)
-            .WithSummary("Ask another team to help with a waiting case now; the owning team stays accountable");
+            .WithSummary("Ask another team to help with a waiting case now; the owning team stays accountable")
+            .AllowTeam(TeamScope.Case, [Roles.Agent], []);
     }
 
     private static async Task<IResult> IntakeAsync(HttpRequest request, CaseService service, CancellationToken ct)
@@ -108,12 +120,14 @@ internal static class CaseEndpoints
         RouteGroupBuilder group,
         string name,
         string summary,
+        Func<TBody, string?>? actor,
         Func<TBody, IResult?> validate,
         Func<TBody, Func<SupportCase, DateTimeOffset, CaseCommand>> command,
-        Func<TBody, string, IServiceProvider, CancellationToken, Task<IResult?>>? check = null)
+        Func<TBody, string, IServiceProvider, CancellationToken, Task<IResult?>>? check = null,
+        string[]? anyTeam = null)
         where TBody : class
     {
-        group.MapPost($"/cases/{{caseId}}/{name}", async (string caseId, HttpRequest request, CaseService service, CancellationToken ct) =>
+        var endpoint = group.MapPost($"/cases/{{caseId}}/{name}", async (string caseId, HttpRequest request, CaseService service, CancellationToken ct) =>
             {
                 if (Preconditions(request) is { } missing)
                 {
@@ -131,6 +145,11 @@ internal static class CaseEndpoints
                     return invalid;
                 }
 
+                if (actor is not null && Access.ActsAsSelf(request.HttpContext.User, actor(body!)) is { } forbidden)
+                {
+                    return forbidden;
+                }
+
                 if (check is not null && await check(body!, caseId, request.HttpContext.RequestServices, ct) is { } rejected)
                 {
                     return rejected;
@@ -140,6 +159,14 @@ internal static class CaseEndpoints
                 return outcome.ToHttp();
             })
             .WithSummary(summary);
+        if (actor is null)
+        {
+            endpoint.AllowRoles(Roles.ContactSource);
+        }
+        else
+        {
+            endpoint.AllowTeam(TeamScope.Case, [Roles.Agent], anyTeam ?? []);
+        }
     }
 
     private static async Task<IResult> SpillAsync(string caseId, HttpRequest request, CaseService service, IStateStore store, CancellationToken ct)
@@ -162,6 +189,11 @@ internal static class CaseEndpoints
         if (invalid is not null)
         {
             return invalid;
+        }
+
+        if (Access.ActsAsSelf(request.HttpContext.User, body.By) is { } forbidden)
+        {
+            return forbidden;
         }
 
         if (await service.GetAsync(caseId, ct) is not { } stored)

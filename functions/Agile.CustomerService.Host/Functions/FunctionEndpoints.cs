@@ -1,3 +1,4 @@
+using Agile.CustomerService.Host.Security;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Agile.CustomerService.Application;
@@ -34,7 +35,10 @@ internal static class FunctionEndpoints
 
     public static void MapFunctionEndpoints(this IEndpointRouteBuilder app)
     {
-        var functions = app.MapGroup("/").ExcludeFromDescription();
+        // Invoked by the Functions host over loopback with its trigger payloads; the external
+        // HTTP surface (the HttpApi function) forwards only /api/*, so these are never public.
+        var functions = app.MapGroup("/").ExcludeFromDescription()
+            .AllowAnonymousBecause("function invocations from the Functions host on loopback");
         functions.MapPost("/ContactIntake", ContactIntakeAsync);
         functions.MapPost("/CaseEventsPublisher", CaseEventsPublisherAsync);
         functions.MapPost("/DueTimers", DueTimersAsync);

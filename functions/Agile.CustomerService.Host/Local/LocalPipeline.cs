@@ -1,3 +1,4 @@
+using Agile.CustomerService.Host.Security;
 using System.Threading.Channels;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
@@ -132,9 +133,11 @@ internal static class LocalEndpoints
                 signal.Notify();
                 return Results.Accepted(value: new LocalContactAccepted(id, "contacts"));
             })
-            .WithSummary("Post a contact to the local 'contacts' queue, as a telephony, chat or e-mail channel would (session = customer id)");
+            .WithSummary("Post a contact to the local 'contacts' queue, as a telephony, chat or e-mail channel would (session = customer id)")
+            .AllowRoles(Security.Roles.ContactSource, Security.Roles.Admin);
 
         local.MapGet("/deadletters", async (LocalBus bus, CancellationToken ct) => Http.HttpResults.Json(await bus.DeadLettersAsync(ct)))
-            .WithSummary("Messages that were not processed, with the reason");
+            .WithSummary("Messages that were not processed, with the reason")
+            .AllowRoles(Security.Roles.Admin);
     }
 }

@@ -3,6 +3,7 @@ using Agile.CustomerService.Application.Teams;
 using Agile.CustomerService.Domain.Cases;
 using Agile.CustomerService.Domain.Organisation;
 using Agile.CustomerService.Host.Http;
+using Agile.CustomerService.Host.Security;
 
 namespace Agile.CustomerService.Host.Teams;
 
@@ -27,7 +28,8 @@ internal static class TeamEndpoints
         var api = app.MapGroup("/api").WithTags("Teams");
 
         api.MapGet("/regions", async (AdminService admin, CancellationToken ct) => HttpResults.Json(await admin.RegionsAsync(ct)))
-            .WithSummary("All regions");
+            .WithSummary("All regions")
+            .AllowRoles(Roles.Agent, Roles.Coach, Roles.Admin);
 
         api.MapPut("/regions/{regionId}", async (string regionId, HttpRequest request, AdminService admin, CancellationToken ct) =>
             {
@@ -36,10 +38,12 @@ internal static class TeamEndpoints
                     ?? Validate.First(Validate.Id("regionId", regionId), Validate.Text("name", body!.Name, 100))
                     ?? (await admin.PutRegionAsync(new Region(regionId, body.Name!), ct)).ToHttp();
             })
-            .WithSummary("Create or rename a region");
+            .WithSummary("Create or rename a region")
+            .AllowRoles(Roles.Admin);
 
         api.MapGet("/teams", async (AdminService admin, CancellationToken ct) => HttpResults.Json(await admin.TeamsAsync(ct)))
-            .WithSummary("All teams");
+            .WithSummary("All teams")
+            .AllowRoles(Roles.Agent, Roles.Coach, Roles.Admin);
 
         api.MapPut("/teams/{teamId}", async (string teamId, HttpRequest request, AdminService admin, CancellationToken ct) =>
             {
@@ -50,11 +54,13 @@ internal static class TeamEndpoints
                         Validate.Id("regionId", body.RegionId), Validate.Id("segment", body.Segment))
                     ?? (await admin.PutTeamAsync(new Team(teamId, body.Name!, body.RegionId!, body.Segment!), ct)).ToHttp();
             })
-            .WithSummary("Create or update a team (region and customer segment it serves)");
+            .WithSummary("Create or update a team (region and customer segment it serves)")
+            .AllowRoles(Roles.Admin);
 
         api.MapGet("/teams/{teamId}", async (string teamId, AdminService admin, CancellationToken ct) =>
                 await admin.TeamAsync(teamId, ct) is { } team ? HttpResults.Json(team) : HttpResults.NotFound($"team {teamId} does not exist"))
-            .WithSummary("A team: members with level, skills, capacity, availability and current load");
+            .WithSummary("A team: members with level, skills, capacity, availability and current load")
+            .AllowTeam(TeamScope.Team, [Roles.Agent], [Roles.Coach, Roles.Admin]);
 
         api.MapPut("/teams/{teamId}/agents/{agentId}", async (string teamId, string agentId, HttpRequest request, AdminService admin, CancellationToken ct) =>
             {
@@ -73,7 +79,8 @@ internal static class TeamEndpoints
                         skills.Select(s => Validate.Id("skills[]", s)).FirstOrDefault(p => p is not null))
                     ?? (await admin.PutAgentAsync(new Agent(agentId, body.Name!, teamId, body.Level!.Value, skills, body.Capacity!.Value), ct)).ToHttp();
             })
-            .WithSummary("Add or update a team member");
+            .WithSummary("Add or update a team member")
+            .AllowRoles(Roles.Admin);
 
         api.MapPut("/teams/{teamId}/agents/{agentId}/availability", async (string teamId, string agentId, HttpRequest request, AdminService admin, CancellationToken ct) =>
             {
@@ -82,7 +89,8 @@ internal static class TeamEndpoints
                     ?? (body!.Available is null ? HttpResults.BadRequest("available (true or false) is required") : null)
                     ?? (await admin.SetAvailabilityAsync(teamId, agentId, body.Available!.Value, ct)).ToHttp();
             })
-            .WithSummary("Set an agent available or not (until shift schedules drive availability)");
+            .WithSummary("Set an agent available or not (until shift schedules drive availability)")
+            .AllowTeam(TeamScope.Team, [Roles.Agent], [Roles.Admin], selfOnly: true);
 
         api.MapGet("/agents/{agentId}", async (string agentId, AdminService admin, CancellationToken ct) =>
             {
@@ -93,7 +101,8 @@ internal static class TeamEndpoints
 
                 return HttpResults.Json(new { teamId = team.Team.Id, agent = team.Agents.FirstOrDefault(a => a.AgentId == agentId) });
             })
-            .WithSummary("An agent, their team and current load");
+            .WithSummary("An agent, their team and current load")
+            .AllowTeam(TeamScope.Agent, [Roles.Agent], [Roles.Coach, Roles.Admin]);
 
         api.MapGet("/teams/{teamId}/board", async (string teamId, string? view, AdminService admin, BoardProjection board, CancellationToken ct) =>
             {
@@ -110,7 +119,8 @@ internal static class TeamEndpoints
                 var entries = await board.ReadAsync(teamId, ct);
                 return HttpResults.Json(ToBoard(teamId, entries, view == "all"));
             })
-            .WithSummary("The team board: cases the team owns (also while a helper team works them) and cases it helps with");
+            .WithSummary("The team board: cases the team owns (also while a helper team works them) and cases it helps with")
+            .AllowTeam(TeamScope.Team, [Roles.Agent], [Roles.Coach, Roles.Admin]);
     }
 
     internal static BoardView ToBoard(string teamId, IReadOnlyList<BoardEntry> entries, bool all)

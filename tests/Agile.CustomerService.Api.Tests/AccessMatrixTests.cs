@@ -1,0 +1,193 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using Agile.CustomerService.Host.Security;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Agile.CustomerService.Api.Tests;
+
+/// <summary>
+/// Every endpoint against every role and team relation (issue 6). The expectations are written
+/// out here, independently of the endpoints' declared rules; a second test fails when an
+/// endpoint is mapped that this table does not cover.
+/// </summary>
+public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
+{
+    /// <summary>A caller: who they are and the roles in their token (null = no token).</summary>
+    public sealed record Caller(string Name, string User, string[]? Roles)
+    {
+        public override string ToString() => Name;
+    }
+
+    // The resources below all belong to team north-1 (cust-00005 is owned by north-1).
+    private static readonly Caller Anonymous = new("anonymous", "-", null);
+    private static readonly Caller AgentOwn = new("agent of north-1", "north-1-a03", ["Agent"]);
+    private static readonly Caller AgentOther = new("agent of north-3", "north-3-a03", ["Agent"]);
+    private static readonly Caller LeadOwn = new("team lead of north-1", "north-1-a08", ["TeamLead"]);
+    private static readonly Caller LeadOther = new("team lead of north-3", "north-3-a08", ["TeamLead"]);
+    private static readonly Caller Coach = new("coach", "coach-1", ["Coach"]);
+    private static readonly Caller Admin = new("admin", "admin-1", ["Admin"]);
+    private static readonly Caller Source = new("contact source", "telephony", ["ContactSource"]);
+    private static readonly Caller Unlinked = new("agent not linked to an agent", "someone-new", ["Agent"]);
+    private static readonly Caller NoRole = new("signed in, no role", "guest-1", []);
+
+    private static readonly Caller[] Everyone = [Anonymous, AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Source, Unlinked, NoRole];
+
+    /// <summary>One row: the request, and the callers who may make it (everyone else: 401 without a token, 403 with one).</summary>
+    public sealed record Row(string Method, string Pattern, string Url, Func<Caller, object?> Body, Caller[] Allowed)
+    {
+        public override string ToString() => $"{Method} {Url}";
+    }
+
+    private const string Case = "{case}";
+
+    public static readonly Row[] Rows =
+    [
+        new("GET", "/api/me", "/api/me", _ => null, [AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Source, Unlinked]),
+        new("POST", "/api/contacts", "/api/contacts", _ => new { customerId = "cust-00005", channel = "chat", topic = "matrix", tier = "simple" },
+            [AgentOwn, AgentOther, LeadOwn, LeadOther, Source, Unlinked]),
+        new("GET", "/api/cases/{caseId}", $"/api/cases/{Case}", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("POST", "/api/cases/{caseId}/accept", $"/api/cases/{Case}/accept", c => new { agentId = c.User }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/cases/{caseId}/decline", $"/api/cases/{Case}/decline", c => new { agentId = c.User, reason = "busy" }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/cases/{caseId}/help", $"/api/cases/{Case}/help", c => new { agentId = c.User, assistantId = "north-1-a09", reason = "second pair of eyes" }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/cases/{caseId}/resolve", $"/api/cases/{Case}/resolve", c => new { agentId = c.User, resolution = "done" }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/cases/{caseId}/reopen", $"/api/cases/{Case}/reopen", c => new { by = c.User, reason = "again" }, [AgentOwn, LeadOwn, Source]),
+        new("POST", "/api/cases/{caseId}/close", $"/api/cases/{Case}/close", c => new { by = c.User, reason = "done" }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/cases/{caseId}/request-person", $"/api/cases/{Case}/request-person", _ => new { reason = "please" }, [Source]),
+        new("POST", "/api/cases/{caseId}/spill", $"/api/cases/{Case}/spill", c => new { by = c.User, reason = "busy", toTeamId = "north-2" }, [AgentOwn, LeadOwn]),
+        new("GET", "/api/regions", "/api/regions", _ => null, [AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Unlinked]),
+        new("PUT", "/api/regions/{regionId}", "/api/regions/north", _ => new { name = "North (pilot)" }, [Admin]),
+        new("GET", "/api/teams", "/api/teams", _ => null, [AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Unlinked]),
+        new("PUT", "/api/teams/{teamId}", "/api/teams/north-1", _ => new { name = "North 1 (residential)", regionId = "north", segment = "residential" }, [Admin]),
+        new("GET", "/api/teams/{teamId}", "/api/teams/north-1", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("PUT", "/api/teams/{teamId}/agents/{agentId}", "/api/teams/north-1/agents/north-1-a05",
+            _ => new { name = "Agent 5 of north-1", level = "proficient", skills = new[] { "billing" }, capacity = 3 }, [Admin]),
+        new("PUT", "/api/teams/{teamId}/agents/{agentId}/availability", "/api/teams/north-1/agents/north-1-a03/availability", _ => new { available = true }, [AgentOwn, LeadOwn, Admin]),
+        new("PUT", "/api/teams/{teamId}/agents/{agentId}/availability", "/api/teams/north-1/agents/north-1-a04/availability", _ => new { available = true }, [LeadOwn, Admin]),
+        new("GET", "/api/agents/{agentId}", "/api/agents/north-1-a04", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("GET", "/api/teams/{teamId}/board", "/api/teams/north-1/board", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("PUT", "/api/customers/{customerId}", "/api/customers/cust-00005", _ => new { name = "Customer 5", regionId = "north", segment = "residential", tier = "standard" }, [Admin]),
+        new("GET", "/api/customers/{customerId}", "/api/customers/cust-00005", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("PUT", "/api/customers/{customerId}/owner", "/api/customers/cust-00005/owner", _ => new { teamId = "north-1", by = "admin-1", reason = "confirm" }, [Admin]),
+        new("PUT", "/api/agents/{agentId}/identity", "/api/agents/north-1-a07/identity",
+            _ => new { tenantId = TestTokens.TenantId, objectId = Application.Admin.DevelopmentIdentity.ObjectIdFor("north-1-a07") }, [Admin]),
+        new("GET", "/api/agents/{agentId}/identity", "/api/agents/north-1-a07/identity", _ => null, [Admin]),
+        new("GET", "/api/authority/catalogue", "/api/authority/catalogue", _ => null, [AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Unlinked]),
+        new("GET", "/api/teams/{teamId}/authority", "/api/teams/north-1/authority", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("PUT", "/api/teams/{teamId}/authority", "/api/teams/north-1/authority",
+            _ => new { limits = new[] { new { action = "feeWaiver", @new = 15m, proficient = 40m, expert = 100m } } }, [LeadOwn, Admin]),
+        new("POST", "/api/cases/{caseId}/customer-actions", $"/api/cases/{Case}/customer-actions",
+            c => new { agentId = c.User, action = "feeWaiver", amount = 5m, reason = "late fee" }, [AgentOwn, LeadOwn]),
+        new("GET", "/api/cases/{caseId}/customer-actions", $"/api/cases/{Case}/customer-actions", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("GET", "/api/teams/{teamId}/customer-actions", "/api/teams/north-1/customer-actions", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("GET", "/api/agents/{agentId}/customer-actions", "/api/agents/north-1-a04/customer-actions", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("POST", "/api/teams/{teamId}/customer-actions/{actionId}/decision", "/api/teams/north-1/customer-actions/action-unknown/decision",
+            _ => new { approve = true, reason = "ok" }, [LeadOwn]),
+        new("POST", "/api/local/contacts", "/api/local/contacts", _ => new { contactId = "matrix-1", customerId = "cust-00005", channel = "chat", topic = "matrix", tier = "simple" }, [Source, Admin]),
+        new("GET", "/api/local/deadletters", "/api/local/deadletters", _ => null, [Admin]),
+    ];
+
+    /// <summary>Endpoints anyone may call, and why.</summary>
+    private static readonly string[] AnonymousPatterns = ["/", "/api/health", "/api/openapi/{documentName}.json", "/ContactIntake", "/CaseEventsPublisher", "/DueTimers", "/DispatchReactor", "/BoardProjection", "/DailyRollup"];
+
+    public sealed class Fixture : IAsyncLifetime
+    {
+        public TestApp App { get; } = new();
+
+        public string CaseId { get; private set; } = "";
+
+        public async ValueTask InitializeAsync()
+        {
+            CaseId = (await App.IntakeAsync("cust-00005")).Str("id");
+            await App.SettleAsync();
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await App.DisposeAsync();
+        }
+    }
+
+    private readonly Fixture _fixture;
+
+    public AccessMatrixTests(Fixture fixture) => _fixture = fixture;
+
+    public static TheoryData<Row, Caller> Matrix()
+    {
+        var data = new TheoryData<Row, Caller>();
+        foreach (var row in Rows)
+        {
+            foreach (var caller in Everyone)
+            {
+                data.Add(row, caller);
+            }
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Matrix), DisableDiscoveryEnumeration = true)]
+    public async Task Endpoint_AnswersEachCallerByRoleAndTeam(Row row, Caller caller)
+    {
+        var app = _fixture.App;
+        var url = row.Url.Replace(Case, _fixture.CaseId, StringComparison.Ordinal);
+        var etag = (await app.CaseAsync(_fixture.CaseId)).ETag;
+        using var request = new HttpRequestMessage(new HttpMethod(row.Method), url);
+        if (row.Body(caller) is { } body)
+        {
+            request.Content = JsonContent.Create(body);
+        }
+
+        request.Headers.TryAddWithoutValidation("Idempotency-Key", app.NextKey());
+        request.Headers.TryAddWithoutValidation("If-Match", etag);
+        if (caller.Roles is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For(caller.User, caller.Roles));
+        }
+
+        using var client = app.ClientWith(null);
+        using var response = await client.SendAsync(request);
+        var status = (int)response.StatusCode;
+        var text = await response.Content.ReadAsStringAsync();
+
+        Assert.True(status < 500, $"{caller} {row}: {status} {text}");
+        if (row.Allowed.Contains(caller))
+        {
+            Assert.True(status is not (401 or 403), $"{caller} should pass {row}, got {status} {text}");
+            if (row.Method is "GET" or "PUT")
+            {
+                Assert.True(status is >= 200 and < 300, $"{caller} {row}: {status} {text}");
+            }
+        }
+        else
+        {
+            Assert.Equal(caller.Roles is null ? HttpStatusCode.Unauthorized : HttpStatusCode.Forbidden, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+    }
+
+    [Fact]
+    public void EveryMappedEndpoint_IsInTheMatrixOrDeliberatelyAnonymous()
+    {
+        var endpoints = _fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var covered = Rows.Select(r => (r.Method, r.Pattern)).ToHashSet();
+        foreach (var endpoint in endpoints)
+        {
+            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"];
+            if (endpoint.Metadata.GetMetadata<AnonymousAccess>() is not null)
+            {
+                Assert.Contains(pattern, AnonymousPatterns);
+                continue;
+            }
+
+            Assert.True(endpoint.Metadata.GetMetadata<AccessRule>() is not null, $"{pattern} declares no access rule");
+            foreach (var method in methods)
+            {
+                Assert.True(covered.Contains((method, pattern)), $"{method} {pattern} is not in the access matrix");
+            }
+        }
+    }
+}
