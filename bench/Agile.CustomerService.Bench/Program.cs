@@ -135,10 +135,22 @@ internal static class IntakeLoad
         return Stats.From(latencies, clock.Elapsed);
     }
 
+    /// <summary>
+    /// Intake clients post contacts and time each intake-to-offer; agent clients answer the offers
+    /// (accept, then resolve) alongside, so capacity stays steady. Throughput counts intakes.
+    /// </summary>
     private static async Task RunPhaseAsync(HttpClient http, int customers, int intakes, int concurrency, List<double> latencies, Func<bool>? stop = null)
     {
         var next = -1;
         var owned = customers * 4 / 5 - DemoSeed.NeverContacted;
+        var offers = System.Threading.Channels.Channel.CreateUnbounded<(string CaseId, string Agent, string ETag)>();
+        var answerers = Enumerable.Range(0, Math.Max(1, concurrency / 2)).Select(async _ =>
+        {
+            await foreach (var (caseId, agent, etag) in offers.Reader.ReadAllAsync())
+            {
+                await AnswerAsync(http, caseId, agent, etag);
+            }
+        }).ToList();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
             var random = new Random(worker);
@@ -164,7 +176,7 @@ internal static class IntakeLoad
                 var c = JsonDocument.Parse(body).RootElement.GetProperty("case");
                 if (c.GetProperty("status").GetString() == "offered")
                 {
-                    await AnswerAsync(http, c.GetProperty("id").GetString()!, c.GetProperty("offeredTo").GetString()!, response.Headers.ETag!.Tag);
+                    offers.Writer.TryWrite((c.GetProperty("id").GetString()!, c.GetProperty("offeredTo").GetString()!, response.Headers.ETag!.Tag));
                 }
             }
 
@@ -173,6 +185,8 @@ internal static class IntakeLoad
                 latencies.AddRange(mine);
             }
         }));
+        offers.Writer.Complete();
+        await Task.WhenAll(answerers);
     }
 
     private static async Task AnswerAsync(HttpClient http, string caseId, string agent, string etag)

@@ -27,6 +27,8 @@ public sealed record IntakeRequest(
 public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPolicy policy, IChangeNotifier notifier)
 {
     private const int MaxAttempts = 8;
+
+    private readonly KeyedTurns _teamTurns = new();
     private static readonly TimeSpan CommandRecordLifetime = TimeSpan.FromDays(7);
 
     public RoutingPolicy Policy => policy;
@@ -120,6 +122,11 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     private async Task<CaseDocument?> RouteNewCaseAsync(CaseDocument document, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var c = document.State;
+
+        // One intake at a time per team in this instance: concurrent intakes for the same team
+        // would otherwise race on its dispatch document and redo their work on every conflict.
+        // The ETag still guards against other instances and the reactor.
+        using var turn = await _teamTurns.EnterAsync(c.HandlingTeamId, cancellationToken);
         var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken)
             ?? throw new InvalidOperationException($"owning team {c.HandlingTeamId} has no dispatch document");
         var dueAt = now + policy.SpillAfter(c.CustomerTier);
@@ -570,5 +577,31 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     {
         var bytes = SHA256.HashData(Encoding.UTF8.GetBytes(partition + "\n" + key));
         return new Guid(bytes.AsSpan(0, 16));
+    }
+}
+
+/// <summary>An async mutual exclusion per key (e.g. per team) within this process.</summary>
+internal sealed class KeyedTurns
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SemaphoreSlim> _gates = new(StringComparer.Ordinal);
+
+    public async Task<IDisposable> EnterAsync(string key, CancellationToken cancellationToken)
+    {
+        var gate = _gates.GetOrAdd(key, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        return new Turn(gate);
+    }
+
+    private sealed class Turn(SemaphoreSlim gate) : IDisposable
+    {
+        private int _released;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _released, 1) == 0)
+            {
+                gate.Release();
+            }
+        }
     }
 }
