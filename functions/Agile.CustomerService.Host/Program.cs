@@ -1,5 +1,6 @@
 using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Metrics;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
@@ -8,6 +9,7 @@ using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Metrics;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
@@ -36,6 +38,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapFunctionEndpoints();
+app.MapMetricEndpoints();
 if (HostSetup.RunsLocally(app.Configuration))
 {
     app.MapLocalEndpoints();
@@ -113,6 +116,9 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
             services.AddSingleton<DailyRollupProjection>();
+            services.AddSingleton<IHandleTimeExemptions, StoredHandleTimeExemptions>();
+            services.AddSingleton<MetricsService>();
+            services.AddSingleton<FeedbackService>();
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();
