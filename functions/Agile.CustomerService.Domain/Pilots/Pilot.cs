@@ -80,7 +80,8 @@ public static class PilotComparison
     {
         var p = pilot.Kpis[k.Name];
         var b = baseline.Kpis[k.Name];
-        var better = LowerIsBetter.Contains(k.Name) ? "lower" : "higher";
+        // Receiving spill-over is neither good nor bad in itself: helping is wanted, depending on help is not.
+        var better = k.Name == "spillOverReceived" ? "neither" : LowerIsBetter.Contains(k.Name) ? "lower" : "higher";
         var expected = Reported.GetValueOrDefault(k.Name);
         if (p.Value is not { } pv || b.Value is not { } bv)
         {
@@ -92,6 +93,7 @@ public static class PilotComparison
         double? relative = bv == 0 ? null : difference / bv;
         var relativeCi = bv == 0 || ci is null ? null : new Interval(ci.Low / bv, ci.High / bv);
         var verdict = ci is null ? "no interval"
+            : better == "neither" ? (ci.Low > 0 ? "higher" : ci.High < 0 ? "lower" : "no clear difference")
             : better == "higher" ? (ci.Low > 0 ? "better" : ci.High < 0 ? "worse" : "no clear difference")
             : (ci.High < 0 ? "better" : ci.Low > 0 ? "worse" : "no clear difference");
         bool? consistent = expected is null ? null

@@ -46,4 +46,15 @@ public class PilotComparisonTests
         Assert.Equal(["t1"], teams);
         Assert.Equal((Day.AddDays(-10), Day.AddDays(-1)), (from, to));
     }
+
+    [Fact]
+    public void SpillOverReceived_More_IsHigherNotBetter()
+    {
+        var pilot = Metrics(DailyTeamRollup.Empty("g", Day) with { Opened = 1000, AssistsTaken = 200 });
+        var baseline = Metrics(DailyTeamRollup.Empty("g", Day) with { Opened = 1000, AssistsTaken = 50 });
+
+        var received = PilotComparison.Compare(pilot, baseline).Single(k => k.Kpi == "spillOverReceived");
+
+        Assert.Equal(("neither", "higher"), (received.Better, received.Verdict));
+    }
 }
