@@ -1,5 +1,8 @@
 using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Metrics;
+using Agile.CustomerService.Application.Retrospectives;
+using Agile.CustomerService.Application.Pilots;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
@@ -9,6 +12,9 @@ using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Metrics;
+using Agile.CustomerService.Host.Pilots;
+using Agile.CustomerService.Host.Retros;
 using Agile.CustomerService.Host.Security;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
@@ -50,6 +56,9 @@ app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapAuthorityEndpoints();
 app.MapFunctionEndpoints();
+app.MapMetricEndpoints();
+app.MapRetroEndpoints();
+app.MapPilotEndpoints();
 if (!HostSetup.UnderFunctionsHost)
 {
     app.MapLocalEndpoints();
@@ -130,6 +139,12 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
             services.AddSingleton<DailyRollupProjection>();
+            services.AddSingleton<IHandleTimeExemptions, StoredHandleTimeExemptions>();
+            services.AddSingleton<MetricsService>();
+            services.AddSingleton<FeedbackService>();
+            services.AddSingleton<RetroService>();
+            services.AddSingleton<ImprovementPromptService>();
+            services.AddSingleton<PilotService>();
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();

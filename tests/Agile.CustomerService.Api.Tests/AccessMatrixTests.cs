@@ -84,12 +84,37 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
         new("GET", "/api/agents/{agentId}/customer-actions", "/api/agents/north-1-a04/customer-actions", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
         new("POST", "/api/teams/{teamId}/customer-actions/{actionId}/decision", "/api/teams/north-1/customer-actions/action-unknown/decision",
             _ => new { approve = true, reason = "ok" }, [LeadOwn]),
+        new("GET", "/api/metrics/teams/{teamId}", "/api/metrics/teams/north-1?from=2026-11-01&to=2026-11-24", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("GET", "/api/metrics/teams", "/api/metrics/teams?from=2026-11-01&to=2026-11-24", _ => null, [Coach, Admin]),
+        new("GET", "/api/metrics/teams/{teamId}/cases", "/api/metrics/teams/north-1/cases?kpi=firstContactResolution&from=2026-11-01&to=2026-11-24", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("POST", "/api/surveys/csat", "/api/surveys/csat", _ => new { caseId = "cust-00005~00000000000000000000000000000000", score = 5 }, [Source, Admin]),
+        new("POST", "/api/surveys/nps", "/api/surveys/nps", _ => new { customerId = "cust-00005", score = 9 }, [Source, Admin]),
+        new("POST", "/api/surveys/pulse", "/api/surveys/pulse", _ => new { teamId = "north-1", score = 8 }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/complaints", "/api/complaints", _ => new { customerId = "cust-00005", topic = "billing", text = "charged twice" },
+            [AgentOwn, AgentOther, LeadOwn, LeadOther, Coach, Admin, Source, Unlinked]),
+        new("GET", "/api/teams/{teamId}/complaints", "/api/teams/north-1/complaints", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("POST", "/api/teams/{teamId}/retros", "/api/teams/north-1/retros", _ => new { sprint = "s9", from = "2026-11-01", to = "2026-11-14", by = "coach-1" }, [LeadOwn, Coach]),
+        new("GET", "/api/teams/{teamId}/retros", "/api/teams/north-1/retros", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("GET", "/api/teams/{teamId}/retros/{sprint}", "/api/teams/north-1/retros/s1", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
+        new("POST", "/api/teams/{teamId}/retros/{sprint}/items", "/api/teams/north-1/retros/s1/items", c => new { kind = "idea", text = "more pairing", authorId = c.User }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/teams/{teamId}/retros/{sprint}/items/{itemId}/votes", "/api/teams/north-1/retros/s1/items/item-unknown/votes", c => new { memberId = c.User }, [AgentOwn, LeadOwn]),
+        new("POST", "/api/teams/{teamId}/retros/{sprint}/actions", "/api/teams/north-1/retros/s1/actions", _ => new { title = "write the FAQ", ownerId = "north-1-a04", dueDate = "2026-12-01" }, [LeadOwn, Coach]),
+        new("POST", "/api/teams/{teamId}/retros/{sprint}/review", "/api/teams/north-1/retros/s1/review", _ => new { actionId = "none", outcome = "done", note = "x" }, [LeadOwn, Coach]),
+        new("POST", "/api/teams/{teamId}/retros/{sprint}/close", "/api/teams/north-1/retros/s0/close", _ => new { by = "coach-1" }, [LeadOwn, Coach]),
+        new("GET", "/api/teams/{teamId}/prompts", "/api/teams/north-1/prompts", _ => null, [AgentOwn, LeadOwn, Coach]),
+        new("POST", "/api/pilots", "/api/pilots", c => new { pilotId = "p-" + c.User, regionId = "north", teamIds = new[] { "north-1" }, startDate = "2026-11-10", baseline = new { kind = "prePilot", days = 28 }, by = "admin-1" }, [Admin]),
+        new("GET", "/api/pilots", "/api/pilots", _ => null, [Coach, Admin]),
+        new("GET", "/api/pilots/{pilotId}", "/api/pilots/matrix-pilot", _ => null, [Coach, Admin]),
+        new("GET", "/api/pilots/{pilotId}/comparison", "/api/pilots/matrix-pilot/comparison", _ => null, [Coach, Admin]),
         new("POST", "/api/local/contacts", "/api/local/contacts", _ => new { contactId = "matrix-1", customerId = "cust-00005", channel = "chat", topic = "matrix", tier = "simple" }, [Source, Admin]),
         new("GET", "/api/local/deadletters", "/api/local/deadletters", _ => null, [Admin]),
     ];
 
     /// <summary>Endpoints anyone may call, and why.</summary>
     private static readonly string[] AnonymousPatterns = ["/", "/api/health", "/api/openapi/{documentName}.json", "/ContactIntake", "/CaseEventsPublisher", "/DueTimers", "/DispatchReactor", "/BoardProjection", "/DailyRollup"];
+
+    private static readonly string[] PilotTeams = ["north-1"];
+    private static readonly string[] ControlTeams = ["north-3"];
 
     public sealed class Fixture : IAsyncLifetime
     {
@@ -101,6 +126,8 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
         {
             CaseId = (await App.IntakeAsync("cust-00005")).Str("id");
             await App.SettleAsync();
+            (await App.PostAsync("/api/teams/north-1/retros", new { sprint = "s1", from = "2026-11-10", to = "2026-11-23", by = "coach-1" })).EnsureSuccessStatusCode();
+            (await App.PostAsync("/api/pilots", new { pilotId = "matrix-pilot", regionId = "north", teamIds = PilotTeams, startDate = "2026-11-10", baseline = new { kind = "controlTeams", teamIds = ControlTeams }, by = "admin-1" })).EnsureSuccessStatusCode();
         }
 
         public async ValueTask DisposeAsync()
@@ -175,7 +202,7 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
         var covered = Rows.Select(r => (r.Method, r.Pattern)).ToHashSet();
         foreach (var endpoint in endpoints)
         {
-            var pattern = "/" + endpoint.RoutePattern.RawText!.TrimStart('/');
+            var pattern = "/" + endpoint.RoutePattern.RawText!.Trim('/');
             var methods = endpoint.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? ["*"];
             if (endpoint.Metadata.GetMetadata<AnonymousAccess>() is not null)
             {

@@ -114,10 +114,24 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return await Client.SendAsync(request);
     }
 
+    private static JsonElement? TryParse(string body)
+    {
+        try
+        {
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+
+    private static readonly string[] ActorFields = ["agentId", "by", "authorId", "memberId"];
+
     private static string? TokenForActor(object body)
     {
         var json = JsonSerializer.SerializeToElement(body, JsonSerializerOptions.Web);
-        foreach (var name in new[] { "agentId", "by" })
+        foreach (var name in ActorFields)
         {
             if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var actor) && actor.ValueKind == JsonValueKind.String
                 && actor.GetString() is { } agent && agent.Contains("-a", StringComparison.Ordinal))
@@ -148,6 +162,11 @@ public sealed class TestApp : WebApplicationFactory<Program>
         foreach (var (name, value) in headers)
         {
             request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        if (request.Headers.Authorization is null && TryParse(body) is { } json && TokenForActor(json) is { } bearer)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
         }
 
         return await Client.SendAsync(request);

@@ -138,7 +138,8 @@ internal static class AuthSetup
             authentication.AddJwtBearer(DevelopmentScheme, _ => { });
         }
 
-        services.AddAuthorization();
+        // Anything that declares no rule still needs a signed-in caller (defence in depth).
+        services.AddAuthorization(o => o.FallbackPolicy = new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
     }
 
     private static TokenValidationParameters Validation(string[] issuers, string[] audiences) => new()
