@@ -8,6 +8,7 @@ using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Scheduling;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
@@ -35,6 +36,7 @@ app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("O
 app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
+app.MapScheduleEndpoints();
 app.MapFunctionEndpoints();
 if (HostSetup.RunsLocally(app.Configuration))
 {
@@ -109,6 +111,7 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());
             services.AddSingleton<CaseService>();
             services.AddSingleton<AdminService>();
+            services.AddSingleton<Agile.CustomerService.Application.Scheduling.ScheduleService>();
             services.AddSingleton<DemoSeed>();
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();

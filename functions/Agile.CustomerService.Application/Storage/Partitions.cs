@@ -52,4 +52,6 @@ public static class Kinds
     public const string Processed = "processed";
     public const string Message = "message";
     public const string DeadLetter = "deadletter";
+    public const string Schedule = "schedule";
+    public const string Roster = "roster";
 }
