@@ -112,6 +112,8 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<CaseService>();
             services.AddSingleton<AdminService>();
             services.AddSingleton<Agile.CustomerService.Application.Scheduling.ScheduleService>();
+            services.AddSingleton<Agile.CustomerService.Application.Scheduling.TeamsShiftsSync>();
+            Agile.CustomerService.Integrations.Graph.GraphSetup.AddTeamsShifts(services, configuration);
             services.AddSingleton<DemoSeed>();
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();

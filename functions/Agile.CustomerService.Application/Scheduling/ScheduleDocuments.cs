@@ -62,8 +62,8 @@ public sealed record TimeOffRequest(
 
 /// <summary>
 /// One schedule period of one team, stored as one document in the team's partition: the schedule (needs,
-/// templates, rules, agents, shifts, approved time off), the swap and time-off requests, and the ids the
-/// same things have in Microsoft Teams Shifts (<see cref="ExternalIds"/>: our id to the Graph id).
+/// templates, rules, agents, shifts, approved time off) and the swap and time-off requests. The Microsoft Teams
+/// Shifts ids live apart, in <see cref="ShiftsSyncState"/>, so a sync never contends with agents' changes.
 /// </summary>
 public sealed record SchedulePeriodDocument(
     string PeriodId,
@@ -73,7 +73,6 @@ public sealed record SchedulePeriodDocument(
     Schedule Schedule,
     IReadOnlyList<SwapRequest> Swaps,
     IReadOnlyList<TimeOffRequest> TimeOffRequests,
-    IReadOnlyDictionary<string, string> ExternalIds,
     DateTimeOffset OpenedAt,
     DateTimeOffset? PublishedAt)
 {
@@ -88,9 +87,6 @@ public sealed record SchedulePeriodDocument(
 
     public SchedulePeriodDocument WithTimeOff(TimeOffRequest request) =>
         this with { TimeOffRequests = [.. TimeOffRequests.Where(t => t.RequestId != request.RequestId), request] };
-
-    public SchedulePeriodDocument WithExternalIds(IReadOnlyDictionary<string, string> ids) =>
-        this with { ExternalIds = new Dictionary<string, string>(ExternalIds.Concat(ids.Where(i => !ExternalIds.ContainsKey(i.Key))), StringComparer.Ordinal) };
 
     /// <summary>The period's agent shifts as routing sees them (UTC; phone and chat take cases, back office does not).</summary>
     public IEnumerable<RosterShift> RosterShifts() =>

@@ -124,7 +124,7 @@ public sealed class ScheduleService(IStateStore store, TimeProvider time, CaseSe
         }
 
         var now = time.GetUtcNow();
-        var document = new SchedulePeriodDocument(periodId, teamId, PeriodStatus.Open, 1, schedule, [], [], new Dictionary<string, string>(), now, null);
+        var document = new SchedulePeriodDocument(periodId, teamId, PeriodStatus.Open, 1, schedule, [], [], now, null);
         var result = new ScheduleResult("opened", [], Summary(document), 1);
         var body = Json.Write(result);
         var location = $"/api/teams/{teamId}/schedule/periods/{periodId}";
@@ -332,14 +332,6 @@ public sealed class ScheduleService(IStateStore store, TimeProvider time, CaseSe
                 _ => Step.Unchanged(new ScheduleResult(Outcome(request.Status), request.Reasons, request, d.Version)),
             };
         }, cancellationToken);
-
-    /// <summary>Stores the Microsoft Teams ids of published things (idempotent: known ids are kept).</summary>
-    public Task<Outcome> RecordExternalIdsAsync(string teamId, string periodId, IReadOnlyDictionary<string, string> ids, CancellationToken cancellationToken) =>
-        MutateAsync(teamId, periodId, PutDocument.Any, $"external:{Guid.CreateVersion7():N}", "external-ids", string.Empty, (d, now) =>
-            ids.All(i => d.ExternalIds.ContainsKey(i.Key))
-                ? Step.Unchanged(new ScheduleResult("unchanged", [], null, d.Version))
-                : Step.Changed(d.WithExternalIds(ids), [], 200, next => new ScheduleResult("recorded", [], null, next.Version)),
-            cancellationToken);
 
     // ------------------------------------------------------------- the root handler
 

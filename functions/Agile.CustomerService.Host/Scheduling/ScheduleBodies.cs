@@ -44,6 +44,8 @@ internal sealed record TimeOffBody(string? AgentId, DateTime? From, DateTime? Un
 
 internal sealed record SuggestBody(string? Mode, double? TimeLimitSeconds);
 
+internal sealed record TeamsLinkBody(string? GraphTeamId, string? ActAsUserId, string? SchedulingGroupId, IReadOnlyDictionary<string, string>? Users);
+
 /// <summary>Turns request bodies into the scheduling model, naming the first problem.</summary>
 internal static class ScheduleBodies
 {

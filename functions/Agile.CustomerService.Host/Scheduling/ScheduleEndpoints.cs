@@ -37,6 +37,29 @@ internal static class ScheduleEndpoints
         api.MapPost("/periods/{periodId}/suggestions", SuggestAsync)
             .WithSummary("CP-SAT suggestion: fill the gaps (mode gaps) or propose the whole period around the claims (mode period); writes nothing");
 
+        api.MapPut("/teams-link", async (string teamId, HttpRequest request, TeamsShiftsSync sync, CancellationToken ct) =>
+            {
+                var (body, _, error) = await Body.ReadAsync<TeamsLinkBody>(request);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                var users = body!.Users ?? new Dictionary<string, string>();
+                return Validate.First(
+                        Validate.Id("teamId", teamId),
+                        Validate.Text("graphTeamId", body.GraphTeamId, 100), Validate.Text("actAsUserId", body.ActAsUserId, 100),
+                        Validate.Text("schedulingGroupId", body.SchedulingGroupId, 200),
+                        Validate.Range("users.count", users.Count, 0, ScheduleBodies.MaxAgents),
+                        users.Select(u => Validate.Id("users key", u.Key) ?? Validate.Text($"users.{u.Key}", u.Value, 100)).FirstOrDefault(p => p is not null))
+                    ?? (await sync.PutLinkAsync(teamId, new ShiftsLink(body.GraphTeamId!, body.ActAsUserId!, body.SchedulingGroupId!, users), ct)).ToHttp();
+            })
+            .WithSummary("Link the team to its Microsoft Teams team: Teams team id, the user the app acts as, the scheduling group, agent to Entra user ids");
+
+        api.MapPost("/periods/{periodId}/teams-sync", async (string teamId, string periodId, TeamsShiftsSync sync, CancellationToken ct) =>
+                (await sync.SyncAsync(teamId, periodId, ct)).ToHttp())
+            .WithSummary("Sync a published period with Teams Shifts: publish shifts and open shifts, import Teams requests, answer decided ones (idempotent)");
+
         Mutation<EmptyBody>(api, "/periods/{periodId}/publish", "Publish the period: routing capacity follows its shifts",
             _ => null,
             (s, r, _) => s.PublishAsync(r.TeamId, r.PeriodId, r.IfMatch, r.Key, r.Ct));
