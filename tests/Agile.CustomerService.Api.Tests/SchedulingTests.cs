@@ -332,4 +332,28 @@ public sealed class SchedulingTests : IDisposable
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(missing.ToString(), (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task TeamsSync_GraphNotConfigured_503SayingHowToEnableIt()
+    {
+        await OpenAsync();
+        await _app.PostAsync($"{Period}/publish", new { }, "*");
+
+        var response = await _app.PostAsync($"{Period}/teams-sync", new { });
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Contains("Graph:Enabled", (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TeamsLink_MissingTeamsId_400AndWritesNothing()
+    {
+        var before = _app.Fingerprint();
+
+        var response = await _app.PutAsync("/api/teams/north-1/schedule/teams-link", new { actAsUserId = "u", schedulingGroupId = "g" });
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("graphTeamId", (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
+        Assert.Equal(before, _app.Fingerprint());
+    }
 }
