@@ -94,7 +94,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
     public string NextKey() => $"key-{Interlocked.Increment(ref _keys)}";
 
     /// <summary>
-    /// Posts as the agent the body names (agentId, or by), since agents act for themselves;
+    /// Posts as the agent the body names (agentId, by, authorId, memberId, requesterId; with the
+    /// Agent and TeamLead roles), since agents act for themselves;
     /// otherwise as the operator (admin, coach and contact source). <paramref name="token"/> overrides.
     /// </summary>
     public async Task<HttpResponseMessage> PostAsync(string url, object body, string? ifMatch = null, string? key = null, string? token = null)
@@ -126,7 +127,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         }
     }
 
-    private static readonly string[] ActorFields = ["agentId", "by", "authorId", "memberId"];
+    private static readonly string[] ActorFields = ["agentId", "by", "authorId", "memberId", "requesterId"];
 
     private static string? TokenForActor(object body)
     {
@@ -136,7 +137,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
             if (json.ValueKind == JsonValueKind.Object && json.TryGetProperty(name, out var actor) && actor.ValueKind == JsonValueKind.String
                 && actor.GetString() is { } agent && agent.Contains("-a", StringComparison.Ordinal))
             {
-                return TestTokens.For(agent, "Agent");
+                // Agents of the demo act as team leads too, so decisions in tests need no extra token.
+                return TestTokens.For(agent, "Agent", "TeamLead");
             }
         }
 

@@ -127,7 +127,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         // would otherwise race on its dispatch document and redo their work on every conflict.
         // The ETag still guards against other instances and the reactor.
         using var turn = await _teamTurns.EnterAsync(c.HandlingTeamId, cancellationToken);
-        var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken)
+        var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, time.GetUtcNow(), cancellationToken)
             ?? throw new InvalidOperationException($"owning team {c.HandlingTeamId} has no dispatch document");
         var dueAt = now + policy.SpillAfter(c.CustomerTier);
         var request = SpillOverSelection.ToRequest(c, dueAt);
@@ -304,7 +304,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         for (var round = 0; round < 1000; round++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, time.GetUtcNow(), cancellationToken);
             if (team is null || Dispatcher.NextOffer(team.Dispatch with { Queue = [.. team.Dispatch.Queue.Where(q => !skipped.Contains(q.CaseId))] }) is not { } next)
             {
                 break;
@@ -360,7 +360,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, time.GetUtcNow(), cancellationToken);
             if (team is null)
             {
                 return false;
@@ -445,6 +445,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             case TimerKind.SpillCheck:
                 await SpillCheckAsync(timer, cancellationToken);
                 break;
+            case TimerKind.ShiftStart:
+                await PumpAsync(timer.TeamId, cancellationToken);
+                break;
         }
     }
 
@@ -482,7 +485,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>Same region first, then the healthiest team elsewhere; only teams with an agent who can take the case.</summary>
     public async Task<string?> ChooseHelperAsync(SupportCase c, CancellationToken cancellationToken)
     {
-        var handling = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken);
+        var handling = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, time.GetUtcNow(), cancellationToken);
         if (handling is null)
         {
             return null;
@@ -506,7 +509,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var teams = new List<TeamState>();
         foreach (var id in teamIds)
         {
-            if (await TeamState.LoadAsync(store, id, withQueue: false, cancellationToken) is { } team)
+            if (await TeamState.LoadAsync(store, id, withQueue: false, time.GetUtcNow(), cancellationToken) is { } team)
             {
                 teams.Add(team);
             }
@@ -519,7 +522,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: false, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: false, time.GetUtcNow(), cancellationToken);
             if (team is null)
             {
                 return;

@@ -64,4 +64,8 @@ public static class Kinds
     public const string IdentityLink = "identity-link";
     public const string AuthorityAgreement = "authority-agreement";
     public const string CustomerAction = "customer-action";
+    public const string Schedule = "schedule";
+    public const string Roster = "roster";
+    public const string ShiftsLink = "shifts-link";
+    public const string ShiftsSync = "shifts-sync";
 }

@@ -90,6 +90,7 @@ internal static class FunctionEndpoints
         var documents = invocation.Data("documents");
         var result = new InvocationResult();
         var events = new JsonArray();
+        // Every event goes out (case, schedule, approval events); each subscriber takes the types it knows.
         foreach (var change in ChangeFeedItems.Events(documents))
         {
             events.Add(JsonSerializer.SerializeToNode(EventMessage.From(change), Json.Options));
