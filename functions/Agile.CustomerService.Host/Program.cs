@@ -8,6 +8,7 @@ using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.MicrosoftTeams;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
@@ -35,6 +36,7 @@ app.MapGet("/api/health", () => Results.Json(new { status = "ok" })).WithTags("O
 app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
+app.MapTeamsEndpoints();
 app.MapFunctionEndpoints();
 if (HostSetup.RunsLocally(app.Configuration))
 {
@@ -113,6 +115,7 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
             services.AddSingleton<DailyRollupProjection>();
+            TeamsSetup.AddTeams(services, configuration);
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();
