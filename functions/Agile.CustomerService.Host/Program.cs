@@ -9,6 +9,7 @@ using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.MicrosoftTeams;
+using Agile.CustomerService.Host.Scheduling;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
@@ -37,6 +38,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapTeamsEndpoints();
+app.MapScheduleEndpoints();
 app.MapFunctionEndpoints();
 if (HostSetup.RunsLocally(app.Configuration))
 {
@@ -111,6 +113,9 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());
             services.AddSingleton<CaseService>();
             services.AddSingleton<AdminService>();
+            services.AddSingleton<Agile.CustomerService.Application.Scheduling.ScheduleService>();
+            services.AddSingleton<Agile.CustomerService.Application.Scheduling.TeamsShiftsSync>();
+            Agile.CustomerService.Integrations.Graph.GraphSetup.AddTeamsShifts(services, configuration);
             services.AddSingleton<DemoSeed>();
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();

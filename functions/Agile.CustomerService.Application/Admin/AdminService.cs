@@ -56,7 +56,7 @@ public sealed class AdminService(IStateStore store, CaseService cases, TimeProvi
 
     public async Task<TeamView?> TeamAsync(string teamId, CancellationToken cancellationToken)
     {
-        var state = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+        var state = await TeamState.LoadAsync(store, teamId, withQueue: true, time.GetUtcNow(), cancellationToken);
         if (state is null)
         {
             return null;
@@ -117,12 +117,40 @@ public sealed class AdminService(IStateStore store, CaseService cases, TimeProvi
             return Problem.NotFound($"agent {agentId} is not a member of team {teamId}");
         }
 
+        if (await OverrideRosterAsync(teamId, agentId, available, cancellationToken) is { } roster)
+        {
+            // A team with a published schedule: the shift decides, the manual flag only overrides it.
+            updated = updated with { Available = roster.IsOfferable(agentId, time.GetUtcNow()) };
+        }
+
         if (available)
         {
             await cases.PumpAsync(teamId, cancellationToken);
         }
 
         return new Success(200, Json.Write(updated));
+    }
+
+    /// <summary>Records a manual availability change on the team's roster; null when the team has no published schedule.</summary>
+    private async Task<Domain.Dispatch.TeamRoster?> OverrideRosterAsync(string teamId, string agentId, bool available, CancellationToken cancellationToken)
+    {
+        var partition = Partitions.Team(teamId);
+        for (var attempt = 0; attempt < MaxAttempts; attempt++)
+        {
+            var roster = await store.ReadAsync<Domain.Dispatch.TeamRoster>(partition, TeamState.RosterId, cancellationToken);
+            if (roster is null)
+            {
+                return null;
+            }
+
+            var changed = roster.Value.WithManualAvailability(agentId, available, time.GetUtcNow());
+            if (await store.CommitAsync(partition, cancellationToken, StateStoreExtensions.Put(TeamState.RosterId, Kinds.Roster, changed, roster.ETag)) is Committed)
+            {
+                return changed;
+            }
+        }
+
+        throw new StoreUnavailableException($"the roster of team {teamId} kept changing; try again");
     }
 
     public async Task<Outcome> PutCustomerAsync(string id, string name, string regionId, string segment, CustomerTier tier, CancellationToken cancellationToken)

@@ -120,7 +120,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     private async Task<CaseDocument?> RouteNewCaseAsync(CaseDocument document, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var c = document.State;
-        var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken)
+        var team = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, time.GetUtcNow(), cancellationToken)
             ?? throw new InvalidOperationException($"owning team {c.HandlingTeamId} has no dispatch document");
         var dueAt = now + policy.SpillAfter(c.CustomerTier);
         var request = SpillOverSelection.ToRequest(c, dueAt);
@@ -297,7 +297,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         for (var round = 0; round < 1000; round++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, time.GetUtcNow(), cancellationToken);
             if (team is null || Dispatcher.NextOffer(team.Dispatch with { Queue = [.. team.Dispatch.Queue.Where(q => !skipped.Contains(q.CaseId))] }) is not { } next)
             {
                 break;
@@ -353,7 +353,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: true, time.GetUtcNow(), cancellationToken);
             if (team is null)
             {
                 return false;
@@ -438,6 +438,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             case TimerKind.SpillCheck:
                 await SpillCheckAsync(timer, cancellationToken);
                 break;
+            case TimerKind.ShiftStart:
+                await PumpAsync(timer.TeamId, cancellationToken);
+                break;
         }
     }
 
@@ -475,7 +478,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>Same region first, then the healthiest team elsewhere; only teams with an agent who can take the case.</summary>
     public async Task<string?> ChooseHelperAsync(SupportCase c, CancellationToken cancellationToken)
     {
-        var handling = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, cancellationToken);
+        var handling = await TeamState.LoadAsync(store, c.HandlingTeamId, withQueue: false, time.GetUtcNow(), cancellationToken);
         if (handling is null)
         {
             return null;
@@ -499,7 +502,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var teams = new List<TeamState>();
         foreach (var id in teamIds)
         {
-            if (await TeamState.LoadAsync(store, id, withQueue: false, cancellationToken) is { } team)
+            if (await TeamState.LoadAsync(store, id, withQueue: false, time.GetUtcNow(), cancellationToken) is { } team)
             {
                 teams.Add(team);
             }
@@ -512,7 +515,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            var team = await TeamState.LoadAsync(store, teamId, withQueue: false, cancellationToken);
+            var team = await TeamState.LoadAsync(store, teamId, withQueue: false, time.GetUtcNow(), cancellationToken);
             if (team is null)
             {
                 return;

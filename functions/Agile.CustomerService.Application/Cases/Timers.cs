@@ -6,6 +6,9 @@ public enum TimerKind
 {
     OfferTimeout,
     SpillCheck,
+
+    /// <summary>A shift of a team with a published schedule starts: offer the team's waiting work (CaseId is "{teamId}@{start}").</summary>
+    ShiftStart,
 }
 
 /// <summary>A due-time record: swept when due, handled idempotently against the case's current state.</summary>

@@ -52,4 +52,8 @@ public static class Kinds
     public const string Processed = "processed";
     public const string Message = "message";
     public const string DeadLetter = "deadletter";
+    public const string Schedule = "schedule";
+    public const string Roster = "roster";
+    public const string ShiftsLink = "shifts-link";
+    public const string ShiftsSync = "shifts-sync";
 }

@@ -35,6 +35,24 @@ public sealed record TeamState(TeamDispatch Dispatch, string ETag, IReadOnlyDict
             queue.ToDictionary(q => q.Value.CaseId, q => q.ETag));
     }
 
+    public const string RosterId = "roster";
+
+    /// <summary>
+    /// The team as routing sees it at <paramref name="at"/>: when the team has a published schedule (a roster),
+    /// availability comes from it (on a case-handling shift, not overridden); otherwise the manual flags stand.
+    /// </summary>
+    public static async Task<TeamState?> LoadAsync(IStateStore store, string teamId, bool withQueue, DateTimeOffset at, CancellationToken cancellationToken)
+    {
+        var state = await LoadAsync(store, teamId, withQueue, cancellationToken);
+        if (state is null)
+        {
+            return null;
+        }
+
+        var roster = await store.ReadAsync<TeamRoster>(Partitions.Team(teamId), RosterId, cancellationToken);
+        return roster is null ? state : state with { Dispatch = roster.Value.ApplyTo(state.Dispatch, at) };
+    }
+
     public static PutDocument PutDispatch(TeamDispatch dispatch, string? ifMatch) =>
         StateStoreExtensions.Put(DispatchId, Kinds.Dispatch, dispatch with { Queue = [] }, ifMatch);
 

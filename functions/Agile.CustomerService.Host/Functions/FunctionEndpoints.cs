@@ -88,7 +88,8 @@ internal static class FunctionEndpoints
         var documents = invocation.Data("documents");
         var result = new InvocationResult();
         var events = new JsonArray();
-        foreach (var change in ChangeFeedItems.Events(documents))
+        // Case events only: schedule events stay in the team partition's outbox (no consumer on the case-events topic reads them).
+        foreach (var change in ChangeFeedItems.Events(documents).Where(c => !c.Partition.StartsWith("team:", StringComparison.Ordinal)))
         {
             events.Add(JsonSerializer.SerializeToNode(EventMessage.From(change), Json.Options));
         }

@@ -36,6 +36,16 @@ public abstract record Violation
     /// <summary>Labour rules and the time off and period the agent works in: no one may break these, not even the team.</summary>
     public bool IsHard => Rule is not (ScheduleRule.Coverage or ScheduleRule.Skills or ScheduleRule.Availability);
 
+    /// <summary>
+    /// A labour rule (shift length, rest, weekly hours, consecutive days, one shift a day). An agent's own claim
+    /// may not break one; a swap that would is the team's call (issue 7: "otherwise the team decides").
+    /// </summary>
+    public bool IsLabourRule => Rule is ScheduleRule.MaxShiftLength or ScheduleRule.RestBetweenShifts
+        or ScheduleRule.MaxWeeklyHours or ScheduleRule.MaxConsecutiveDays or ScheduleRule.OneShiftPerDay;
+
+    /// <summary>Broken even if the team agreed: approved time off, the period, or a request that names the wrong things.</summary>
+    public bool BindsTheTeam => IsHard && !IsLabourRule;
+
     public sealed override string ToString() => Message;
 
     internal static string FormatDay(DateOnly date) => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

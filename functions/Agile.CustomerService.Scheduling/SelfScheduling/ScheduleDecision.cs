@@ -16,10 +16,10 @@ public abstract record ScheduleDecision
         }
     }
 
-    /// <summary>Within the labour rules but it would break coverage (or skills): the team decides, knowing <see cref="Reasons"/>.</summary>
+    /// <summary>A swap or time off that would break coverage, skills or a labour rule: the team decides, knowing <see cref="Reasons"/>.</summary>
     public sealed record NeedsTeamDecision(IReadOnlyList<Violation> Reasons, IReadOnlyList<ScheduleEvent> Events) : ScheduleDecision;
 
-    /// <summary>Not possible: <see cref="Reasons"/> names the labour rule or the request's problem.</summary>
+    /// <summary>Not possible: <see cref="Reasons"/> names the rule (a labour rule of a claim, time off, the period) or the request's problem.</summary>
     public sealed record Rejected(IReadOnlyList<Violation> Reasons) : ScheduleDecision
     {
         public Rejected(string problem)

@@ -4,7 +4,9 @@ namespace Agile.CustomerService.Scheduling;
 
 /// <summary>
 /// Self-scheduling decisions: pure functions from the schedule and a command to a decision with events.
-/// Labour rules are hard (rejected, naming the rule); coverage is the team's call (referred, naming the intervals).
+/// An agent's own claim may not break a labour rule (rejected, naming the rule). A swap the peer accepted is
+/// approved automatically when labour rules and coverage still hold; otherwise the team decides, knowing which
+/// rule or which intervals it breaks. Approved time off and the period bind even the team.
 /// </summary>
 public static class ShiftDecisions
 {
@@ -92,10 +94,10 @@ public static class ShiftDecisions
         var change = Swapped(command);
         var after = schedule.Apply(change);
         var broken = ScheduleRules.ValidateChange(schedule, after, [command.RequesterId, command.PeerId]).Violations;
-        var hard = broken.Where(v => v.IsHard).ToArray();
-        if (hard.Length > 0)
+        var binding = broken.Where(v => v.BindsTheTeam).ToArray();
+        if (binding.Length > 0)
         {
-            return new Rejected(hard);
+            return new Rejected(binding);
         }
 
         Violation[] reasons = [.. broken, .. ScheduleRules.ValidateCoverageChange(schedule, after).Violations];
@@ -104,7 +106,10 @@ public static class ShiftDecisions
             : new Approved(change);
     }
 
-    /// <summary>The team's decision on a referred swap: approving accepts the coverage it drops, never a labour rule it breaks.</summary>
+    /// <summary>
+    /// The team's decision on a referred swap: approving accepts the coverage it drops and the labour rules it
+    /// breaks (returned as notices), never approved time off or the period.
+    /// </summary>
     public static ScheduleDecision Decide(Schedule schedule, DecideSwap command)
     {
         if (!command.Approve)
@@ -120,9 +125,9 @@ public static class ShiftDecisions
         var change = Swapped(command.Swap);
         var after = schedule.Apply(change);
         var broken = ScheduleRules.ValidateChange(schedule, after, [command.Swap.RequesterId, command.Swap.PeerId]).Violations;
-        var hard = broken.Where(v => v.IsHard).ToArray();
-        return hard.Length > 0
-            ? new Rejected(hard)
+        var binding = broken.Where(v => v.BindsTheTeam).ToArray();
+        return binding.Length > 0
+            ? new Rejected(binding)
             : new Approved([change], [.. broken, .. ScheduleRules.ValidateCoverageChange(schedule, after).Violations]);
     }
 

@@ -142,15 +142,29 @@ public sealed class ShiftDecisionsTests
     }
 
     [Fact]
-    public void SwapShifts_PeerWouldRestTooLittle_RejectedNamingRuleAndPeer()
+    public void SwapShifts_PeerWouldRestTooLittle_NeedsTeamDecisionNamingRuleAndPeer()
     {
         var mine = Shift("ana", 3, Early);
         var given = Team().With(mine, Shift("ben", 2, Late));
+        var swap = new SwapShifts(Guid.NewGuid(), "ana", mine.Id, "ben", null);
+
+        var decision = ShiftDecisions.Decide(given, swap);
+
+        var referred = Assert.IsType<NeedsTeamDecision>(decision);
+        Assert.Equal(["rest between shifts 9 h < 11 h for agent ben on 2026-12-03"], referred.Reasons.Messages());
+        Assert.Equal(swap, Assert.IsType<SwapReferredToTeam>(Assert.Single(referred.Events)).Swap);
+    }
+
+    [Fact]
+    public void SwapShifts_PeerOnApprovedTimeOff_RejectedNamingTimeOff()
+    {
+        var mine = Shift("ana", 1, Early);
+        var given = Team().With(mine).WithTimeOff("ben", At(1, 0), At(2, 0));
 
         var decision = ShiftDecisions.Decide(given, new SwapShifts(Guid.NewGuid(), "ana", mine.Id, "ben", null));
 
         var rejected = Assert.IsType<Rejected>(decision);
-        Assert.Equal(["rest between shifts 9 h < 11 h for agent ben on 2026-12-03"], rejected.Reasons.Messages());
+        Assert.Equal(ScheduleRule.TimeOff, Assert.Single(rejected.Reasons).Rule);
     }
 
     [Fact]
@@ -214,7 +228,7 @@ public sealed class ShiftDecisionsTests
     }
 
     [Fact]
-    public void DecideSwap_TeamApprovesButRestTooShort_StillRejected()
+    public void DecideSwap_TeamApprovesDespiteShortRest_SwappedWithRuleAsNotice()
     {
         var mine = Shift("ana", 3, Early);
         var swap = new SwapShifts(Guid.NewGuid(), "ana", mine.Id, "ben", null);
@@ -222,7 +236,9 @@ public sealed class ShiftDecisionsTests
 
         var decision = ShiftDecisions.Decide(given, new DecideSwap(swap, Approve: true));
 
-        Assert.Equal(ScheduleRule.RestBetweenShifts, Assert.Single(Assert.IsType<Rejected>(decision).Reasons).Rule);
+        var approved = Assert.IsType<Approved>(decision);
+        Assert.Equal([new ShiftsSwapped(swap.SwapId, mine.Id, "ana", null, "ben")], approved.Events);
+        Assert.Equal(ScheduleRule.RestBetweenShifts, Assert.Single(approved.Notices).Rule);
     }
 
     [Fact]
