@@ -192,7 +192,7 @@ public sealed class BotEndpointTests : IDisposable
     }
 
     [Fact]
-    public async Task Invoke_ApproveRequestWithoutSchedulingService_SaysSoInTheCard()
+    public async Task Invoke_ApproveUnknownRequest_IsRefusedInTheCard()
     {
         await _app.LinkAsync("north-1-a01");
         var invoke = _app.Activity("invoke", "north-1-a01");
@@ -201,7 +201,8 @@ public sealed class BotEndpointTests : IDisposable
 
         var body = await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()));
 
-        Assert.Contains("not available", body.GetProperty("value").ToString(), StringComparison.Ordinal);
+        Assert.Contains("not a request id", body.GetProperty("value").ToString(), StringComparison.Ordinal);
+        Assert.Equal("Attention", body.GetProperty("value").GetProperty("body")[0].GetProperty("color").GetString());
     }
 
     [Fact]
@@ -259,5 +260,27 @@ public sealed class BotEndpointTests : IDisposable
         var directory = _app.Service<TeamsDirectory>();
         Assert.Equal("north-1-a02", await directory.AgentOfUserAsync(TeamsApp.Tenant, objectId, CancellationToken.None));
         Assert.Null(await directory.IdentityOfAgentAsync("north-1-a01", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Messages_ShiftsWithoutASchedulePeriod_SaysThereAreNone()
+    {
+        await _app.LinkAsync("north-1-a01");
+
+        await _app.PostActivityAsync(_app.Activity("message", "north-1-a01", text: "shifts"), _app.Token());
+
+        var card = _app.Received()[^1].Json["attachments"]![0]!["content"]!;
+        Assert.Equal("You have no coming shifts.", card["body"]![1]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Messages_TimeOffOutsideAnyPeriod_IsRefusedWithTheReason()
+    {
+        await _app.LinkAsync("north-1-a01");
+
+        await _app.PostActivityAsync(_app.Activity("message", "north-1-a01", text: "time off 2026-12-01..2026-12-02"), _app.Token());
+
+        var card = _app.Received()[^1].Json["attachments"]![0]!["content"]!;
+        Assert.StartsWith("no schedule period of team north-1", card["body"]![1]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 }

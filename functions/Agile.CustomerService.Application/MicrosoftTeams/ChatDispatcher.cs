@@ -138,7 +138,7 @@ public sealed class ChatDispatcher(CaseService cases, AdminService admin, BoardP
 
     private static ChatReply Schedule(string title, ScheduleAnswer answer) => new(
         title,
-        [answer.Message, .. answer.Shifts.Select(s => $"{s.ShiftId}: {s.Start:ddd yyyy-MM-dd HH:mm}–{s.End:HH:mm} UTC {s.Activity}")],
+        [answer.Message, .. answer.Shifts.Select(s => $"{s.ShiftId}: {s.Start:ddd yyyy-MM-dd HH:mm}–{s.End:HH:mm} ({s.TimeZone}) {s.Activity}")],
         [],
         answer.Done);
 }

@@ -1,7 +1,7 @@
 namespace Agile.CustomerService.Application.MicrosoftTeams;
 
 /// <summary>A line of a chat reply about a shift.</summary>
-public sealed record ShiftLine(string ShiftId, DateTimeOffset Start, DateTimeOffset End, string Activity);
+public sealed record ShiftLine(string ShiftId, DateTime Start, DateTime End, string TimeZone, string Activity);
 
 /// <summary>The answer of a scheduling command: done (with a message) or refused (with the reason).</summary>
 public sealed record ScheduleAnswer(bool Done, string Message, IReadOnlyList<ShiftLine> Shifts)
@@ -25,20 +25,4 @@ public interface IScheduleCommands
 
     /// <summary>A team lead approves or declines a swap or time-off request (the Approve/Decline buttons of its card).</summary>
     Task<ScheduleAnswer> DecideAsync(string deciderId, string requestId, bool approve, CancellationToken cancellationToken);
-}
-
-/// <summary>Used until a scheduling service is registered: every scheduling command is refused with that reason.</summary>
-public sealed class SchedulingNotConfigured : IScheduleCommands
-{
-    private static readonly ScheduleAnswer Answer = ScheduleAnswer.Refused("self-scheduling is not available in this deployment yet");
-
-    public Task<ScheduleAnswer> ShiftsAsync(string agentId, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<ScheduleAnswer> ClaimAsync(string agentId, string shiftId, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<ScheduleAnswer> SwapAsync(string agentId, string shiftId, string withAgentId, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<ScheduleAnswer> TimeOffAsync(string agentId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken) => Task.FromResult(Answer);
-
-    public Task<ScheduleAnswer> DecideAsync(string deciderId, string requestId, bool approve, CancellationToken cancellationToken) => Task.FromResult(Answer);
 }

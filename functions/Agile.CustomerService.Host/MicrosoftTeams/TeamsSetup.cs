@@ -16,7 +16,7 @@ internal static class TeamsSetup
         services.AddSingleton<ConversationRateLimiter>();
         // Built on first use only: nothing identity-related runs unless a message is sent.
         services.TryAddSingleton(sp => TeamsCredential.From(sp.GetRequiredService<TeamsOptions>()));
-        services.TryAddSingleton<IScheduleCommands, SchedulingNotConfigured>();
+        services.TryAddSingleton<IScheduleCommands, ScheduleChatCommands>();
         services.AddHttpClient<TeamsMessenger>(c => c.Timeout = TimeSpan.FromSeconds(30));
         services.AddSingleton<ITeamsMessenger>(sp => sp.GetRequiredService<TeamsMessenger>());
     }
