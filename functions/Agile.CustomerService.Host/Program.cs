@@ -38,6 +38,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapTeamsEndpoints();
+app.MapTeamsIdentityEndpoints();
 app.MapScheduleEndpoints();
 app.MapFunctionEndpoints();
 if (HostSetup.RunsLocally(app.Configuration))

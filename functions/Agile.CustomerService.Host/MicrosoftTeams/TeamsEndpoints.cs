@@ -24,10 +24,19 @@ internal static class TeamsEndpoints
     public static void MapTeamsEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api").WithTags("Microsoft Teams");
+        // Neither takes a user's bearer token: each checks its caller's own proof in the handler.
         api.MapPost("/messages", MessagesAsync)
-            .WithSummary("Bot Framework messaging endpoint (caller: the Bot Framework, with its JWT)");
+            .WithSummary("Bot Framework messaging endpoint (caller: the Bot Framework, with its JWT)")
+            .AllowAnonymous();
         api.MapPost("/teams-webhook", WebhookAsync)
-            .WithSummary("Teams outgoing webhook (caller: Microsoft Teams, HMAC-SHA256 signed with the team's security token)");
+            .WithSummary("Teams outgoing webhook (caller: Microsoft Teams, HMAC-SHA256 signed with the team's security token)")
+            .AllowAnonymous();
+    }
+
+    /// <summary>The admin's mapping of agents to Entra users (kept apart so it can give way to a shared identity directory).</summary>
+    public static void MapTeamsIdentityEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api").WithTags("Microsoft Teams");
         api.MapPut("/agents/{agentId}/identity", SetIdentityAsync)
             .WithSummary("Map an agent to their Microsoft Entra user (tenant id, object id) for the Teams bot (caller: admin)");
         api.MapGet("/agents/{agentId}/identity", async (string agentId, TeamsDirectory directory, CancellationToken ct) =>

@@ -4,6 +4,11 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Agile.CustomerService.Application.MicrosoftTeams;
 using Azure.Core;
+using Microsoft.Graph;
+using Microsoft.Graph.Models;
+using Microsoft.Graph.Models.ODataErrors;
+using Microsoft.Graph.Users.Item.Teamwork.SendActivityNotification;
+using Microsoft.Kiota.Authentication.Azure;
 using Polly;
 using Polly.Retry;
 
@@ -22,9 +27,9 @@ internal sealed record TeamsCredential(TokenCredential Credential)
 }
 
 /// <summary>
-/// Speaks to Microsoft Teams over plain HTTPS: Bot Connector REST for conversations
-/// (<c>POST {serviceUrl}/v3/conversations/{id}/activities</c>) and Microsoft Graph for the
-/// activity feed. Every send to a conversation waits for the per-conversation rate limiter,
+/// Speaks to Microsoft Teams: Bot Connector REST over plain HTTPS for conversations
+/// (<c>POST {serviceUrl}/v3/conversations/{id}/activities</c>) and the Microsoft Graph SDK for
+/// the activity feed. Every send to a conversation waits for the per-conversation rate limiter,
 /// and is retried with exponential back-off on 429 and 5xx, honouring Retry-After.
 /// </summary>
 internal sealed class TeamsMessenger : ITeamsMessenger
@@ -38,6 +43,7 @@ internal sealed class TeamsMessenger : ITeamsMessenger
     private readonly TimeProvider _time;
     private readonly ILogger<TeamsMessenger> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
+    private GraphServiceClient? _graph;
 
     public TeamsMessenger(HttpClient http, TeamsCredential credential, TeamsOptions options, ConversationRateLimiter limiter, TimeProvider time, ILogger<TeamsMessenger> logger)
     {
@@ -70,31 +76,50 @@ internal sealed class TeamsMessenger : ITeamsMessenger
     }
 
     public Task<Delivery> SendAsync(ConversationReference conversation, ChatReply reply, CancellationToken cancellationToken) =>
-        PostActivityAsync(conversation.ServiceUrl, conversation.ConversationId, null, AdaptiveCards.Message(AdaptiveCards.Card(reply)), conversation.TenantId, cancellationToken);
+        PostActivityAsync(conversation.ServiceUrl, conversation.ConversationId, null, AdaptiveCards.Message(AdaptiveCards.Card(reply)), cancellationToken);
 
     /// <summary>Answers a message in its conversation (the Bot Framework reply: POST .../activities/{replyToId}).</summary>
     public Task<Delivery> ReplyAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject message, CancellationToken cancellationToken) =>
-        PostActivityAsync(serviceUrl, conversationId, replyToId, message, null, cancellationToken);
+        PostActivityAsync(serviceUrl, conversationId, replyToId, message, cancellationToken);
 
+    /// <summary>
+    /// Graph <c>POST /users/{id}/teamwork/sendActivityNotification</c> through the Graph SDK (its own
+    /// retry handler honours 429 and Retry-After). A refusal for good (the app is not installed for
+    /// the user, no permission) is not retried; anything else throws and the event is redelivered.
+    /// </summary>
     public async Task<Delivery> NotifyFeedAsync(TeamsIdentity person, string activityType, string preview, string topic, CancellationToken cancellationToken)
     {
-        var body = new JsonObject
+        var body = new SendActivityNotificationPostRequestBody
         {
-            ["topic"] = new JsonObject
+            Topic = new TeamworkActivityTopic
             {
-                ["source"] = "text",
-                ["value"] = Clip(topic, 100),
-                ["webUrl"] = $"https://teams.microsoft.com/l/entity/{Uri.EscapeDataString(_options.TeamsAppId ?? _options.AppId ?? "app")}/dashboard",
+                Source = TeamworkActivityTopicSource.Text,
+                Value = Clip(topic, 100),
+                WebUrl = $"https://teams.microsoft.com/l/entity/{Uri.EscapeDataString(_options.TeamsAppId ?? _options.AppId ?? "app")}/dashboard",
             },
-            ["activityType"] = activityType,
-            ["previewText"] = new JsonObject { ["content"] = Clip(preview, 150) },
-            ["templateParameters"] = new JsonArray { new JsonObject { ["name"] = "topic", ["value"] = Clip(topic, 100) } },
+            ActivityType = activityType,
+            PreviewText = new ItemBody { Content = Clip(preview, 150) },
+            TemplateParameters = [new Microsoft.Graph.Models.KeyValuePair { Name = "topic", Value = Clip(topic, 100) }],
         };
-        var url = $"{_options.GraphBaseUrl}/users/{Uri.EscapeDataString(person.ObjectId)}/teamwork/sendActivityNotification";
-        return await PostAsync(url, body, TeamsCredential.GraphScope, person.TenantId, rateKey: null, cancellationToken);
+        try
+        {
+            await Graph.Users[person.ObjectId].Teamwork.SendActivityNotification.PostAsync(body, cancellationToken: cancellationToken);
+            return Delivery.Sent;
+        }
+        catch (ODataError error) when (error.ResponseStatusCode is 400 or 403 or 404)
+        {
+            _logger.LogWarning("Graph refused the activity notification for {User} with {Status}: {Message}", person.ObjectId, error.ResponseStatusCode, error.Error?.Message);
+            return Delivery.Undeliverable;
+        }
     }
 
-    private Task<Delivery> PostActivityAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject message, string? tenantId, CancellationToken cancellationToken)
+    /// <summary>One Graph client (SDK clients are singletons), built on first use; the auth provider is told the Graph host so it sends the token.</summary>
+    private GraphServiceClient Graph => _graph ??= new GraphServiceClient(
+        GraphClientFactory.Create(),
+        new AzureIdentityAuthenticationProvider(_credential.Credential, [new Uri(_options.GraphBaseUrl).Host], scopes: [TeamsCredential.GraphScope]),
+        _options.GraphBaseUrl);
+
+    private Task<Delivery> PostActivityAsync(string serviceUrl, string conversationId, string? replyToId, JsonObject message, CancellationToken cancellationToken)
     {
         var url = $"{serviceUrl.TrimEnd('/')}/v3/conversations/{Uri.EscapeDataString(conversationId)}/activities";
         if (replyToId is not null)
@@ -102,21 +127,18 @@ internal sealed class TeamsMessenger : ITeamsMessenger
             url += "/" + Uri.EscapeDataString(replyToId);
         }
 
-        return PostAsync(url, message, TeamsCredential.BotScope, tenantId, conversationId, cancellationToken);
+        return PostAsync(url, message, TeamsCredential.BotScope, conversationId, cancellationToken);
     }
 
-    private async Task<Delivery> PostAsync(string url, JsonObject body, string scope, string? tenantId, string? rateKey, CancellationToken cancellationToken)
+    private async Task<Delivery> PostAsync(string url, JsonObject body, string scope, string rateKey, CancellationToken cancellationToken)
     {
         var json = body.ToJsonString();
         using var response = await _retry.ExecuteAsync(
             async ct =>
             {
-                if (rateKey is not null)
-                {
-                    await WaitForSlotAsync(rateKey, ct);
-                }
+                await WaitForSlotAsync(rateKey, ct);
 
-                var token = await _credential.Credential.GetTokenAsync(new TokenRequestContext([scope], tenantId: scope == TeamsCredential.GraphScope ? tenantId : null), ct);
+                var token = await _credential.Credential.GetTokenAsync(new TokenRequestContext([scope]), ct);
                 using var request = new HttpRequestMessage(HttpMethod.Post, url)
                 {
                     Content = new StringContent(json, Encoding.UTF8, "application/json"),
