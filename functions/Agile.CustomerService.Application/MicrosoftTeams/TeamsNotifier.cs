@@ -37,8 +37,19 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
 
     public string Name => "teams";
 
+    private static readonly HashSet<string> Notified = new(StringComparer.Ordinal)
+    {
+        nameof(CaseOffered), nameof(CaseSpilledOver), nameof(OfferAccepted), nameof(CaseQueued),
+    };
+
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
+        if (!Notified.Contains(change.Event.Type))
+        {
+            // Other case events, and any other kind of event sharing the topic, say nothing in Teams.
+            return;
+        }
+
         var e = Json.Read<CaseEvent>(change.Event.Json);
         var id = change.Event.EventId;
         switch (e)
