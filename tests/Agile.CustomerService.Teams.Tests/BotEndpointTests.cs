@@ -283,4 +283,15 @@ public sealed class BotEndpointTests : IDisposable
         var card = _app.Received()[^1].Json["attachments"]![0]!["content"]!;
         Assert.StartsWith("no schedule period of team north-1", card["body"]![1]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Messages_ConnectorDownForTheReply_Is502NotA500()
+    {
+        _app.Fake.Answer(Enumerable.Repeat((500, (string?)"0"), 5).ToArray());
+
+        var response = await _app.PostActivityAsync(Message(), _app.Token());
+
+        Assert.Equal(HttpStatusCode.BadGateway, response.StatusCode);
+        Assert.Equal(5, _app.Received().Count);
+    }
 }

@@ -84,7 +84,16 @@ internal static class TeamsEndpoints
             case "message":
             {
                 var reply = await RunAsync(activity, directory, dispatcher, ct);
-                await messenger.ReplyAsync(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, AdaptiveCards.Message(AdaptiveCards.Card(reply), activity.Id), ct);
+                try
+                {
+                    await messenger.ReplyAsync(activity.ServiceUrl!, activity.Conversation!.Id!, activity.Id, AdaptiveCards.Message(AdaptiveCards.Card(reply), activity.Id), ct);
+                }
+                catch (HttpRequestException ex)
+                {
+                    // The command ran; only the answer could not be delivered. The Bot Framework may redeliver.
+                    return Results.Problem(title: "Bad gateway", detail: $"the reply could not be sent to the Bot Connector: {ex.Message}", statusCode: StatusCodes.Status502BadGateway);
+                }
+
                 return Results.Ok();
             }
 
