@@ -25,6 +25,9 @@ for starter in tests/stand-ins/*/start.sh; do
   source "$starter"
 done
 
+# --- the Teams manifest validator (npm, pinned by its package-lock.json) ------
+npm ci --prefix teams/validate --no-audit --no-fund --silent
+
 # --- build and run every test project ----------------------------------------
 dotnet build Agile.CustomerService.sln -c Release -nologo -v quiet
 status=0

@@ -16,6 +16,7 @@ using Agile.CustomerService.Host.Metrics;
 using Agile.CustomerService.Host.Pilots;
 using Agile.CustomerService.Host.Retros;
 using Agile.CustomerService.Host.Security;
+using Agile.CustomerService.Host.MicrosoftTeams;
 using Agile.CustomerService.Host.Scheduling;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
@@ -56,6 +57,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapAuthorityEndpoints();
+app.MapTeamsEndpoints();
 app.MapScheduleEndpoints();
 app.MapFunctionEndpoints();
 app.MapMetricEndpoints();
@@ -150,6 +152,7 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<RetroService>();
             services.AddSingleton<ImprovementPromptService>();
             services.AddSingleton<PilotService>();
+            TeamsSetup.AddTeams(services, configuration);
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();

@@ -106,6 +106,13 @@ resource dispatch 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-
   properties: subscriptionProperties
 }
 
+// Proactive Microsoft Teams messages (TeamsNotifications function).
+resource teamsNotifications 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
+  parent: caseEventsTopic
+  name: 'teams-notifications'
+  properties: subscriptionProperties
+}
+
 // Azure Service Bus Data Sender: the case-events output binding.
 resource dataSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   name: guid(namespace.id, identityId, '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
@@ -137,4 +144,5 @@ output caseEventsSubscriptions array = [
   boardProjection.name
   dailyRollup.name
   dispatch.name
+  teamsNotifications.name
 ]

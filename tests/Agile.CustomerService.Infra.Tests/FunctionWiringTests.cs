@@ -13,12 +13,12 @@ public sealed partial class FunctionWiringTests(CompiledMain main)
     private static readonly string[] SupportedTriggers = ["httpTrigger", "serviceBusTrigger", "cosmosDBTrigger", "timerTrigger"];
 
     private static readonly string[] ExpectedFunctions =
-        ["BoardProjection", "CaseEventsPublisher", "ContactIntake", "DailyRollup", "DispatchReactor", "DueTimers", "HttpApi"];
+        ["BoardProjection", "CaseEventsPublisher", "ContactIntake", "DailyRollup", "DispatchReactor", "DueTimers", "HttpApi", "TeamsNotifications"];
 
     public static TheoryData<string> FunctionJsonFiles => [.. Repository.FunctionJsonFiles()];
 
     [Fact]
-    public void FunctionFolders_UnderFunctions_AreTheSevenTheAppServes()
+    public void FunctionFolders_UnderFunctions_AreTheEightTheAppServes()
     {
         var files = Repository.FunctionJsonFiles();
 

@@ -9,7 +9,7 @@ public sealed class MessagingAndStateTests(CompiledMain main)
 
     private static readonly string[] StateExcludedPaths = ["/*", "/\"_etag\"/?"];
 
-    public static TheoryData<string> CaseEventSubscriptions => ["board-projection", "daily-rollup", "dispatch"];
+    public static TheoryData<string> CaseEventSubscriptions => ["board-projection", "daily-rollup", "dispatch", "teams-notifications"];
 
     [Fact]
     public void ContactsQueue_Delivery_RequiresSessionsAndDeadLettersAfterTenAttempts()

@@ -4,7 +4,7 @@ using Agile.CustomerService.Application.Storage;
 
 namespace Agile.CustomerService.Application.Admin;
 
-/// <summary>Links an Entra user (tenant id, object id) to the agent they are; one user, one agent.</summary>
+/// <summary>Links an Entra user (tenant id, object id) to the agent they are; one user, one agent (a new link replaces the old on either side).</summary>
 public sealed record AgentIdentity(string TenantId, string ObjectId, string AgentId);
 
 /// <summary>Who a signed-in user is in our model: their agent and that agent's current team.</summary>
@@ -28,11 +28,6 @@ public sealed class IdentityDirectory(IStateStore store)
         }
 
         var existing = await store.ReadAsync<AgentIdentity>(Partitions.Directory, IdentityId(identity.TenantId, identity.ObjectId), cancellationToken);
-        if (existing is not null && existing.Value.AgentId != identity.AgentId)
-        {
-            return Problem.Conflict($"this user is already linked to agent {existing.Value.AgentId}; unlink them there first");
-        }
-
         var previous = await store.ReadAsync<AgentIdentity>(Partitions.Directory, AgentLinkId(identity.AgentId), cancellationToken);
         var writes = new List<WriteOperation>
         {
@@ -42,6 +37,12 @@ public sealed class IdentityDirectory(IStateStore store)
         if (previous is not null && IdentityId(previous.Value.TenantId, previous.Value.ObjectId) != IdentityId(identity.TenantId, identity.ObjectId))
         {
             writes.Add(new DeleteDocument(IdentityId(previous.Value.TenantId, previous.Value.ObjectId)));
+        }
+
+        // A user moved to another agent: the agent they were linked to loses the link.
+        if (existing is not null && existing.Value.AgentId != identity.AgentId)
+        {
+            writes.Add(new DeleteDocument(AgentLinkId(existing.Value.AgentId)));
         }
 
         await store.CommitAsync(Partitions.Directory, writes, [], cancellationToken);

@@ -31,6 +31,7 @@ internal static class FunctionEndpoints
         ["DispatchReactor"] = "serviceBusTrigger",
         ["BoardProjection"] = "serviceBusTrigger",
         ["DailyRollup"] = "serviceBusTrigger",
+        ["TeamsNotifications"] = "serviceBusTrigger",
     };
 
     public static void MapFunctionEndpoints(this IEndpointRouteBuilder app)
@@ -45,6 +46,7 @@ internal static class FunctionEndpoints
         functions.MapPost("/DispatchReactor", (HttpRequest r, DispatchReactor s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
         functions.MapPost("/BoardProjection", (HttpRequest r, BoardProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
         functions.MapPost("/DailyRollup", (HttpRequest r, DailyRollupProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        functions.MapPost("/TeamsNotifications", (HttpRequest r, Application.MicrosoftTeams.TeamsNotifier s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
     }
 
     private static async Task<IResult> ContactIntakeAsync(HttpRequest request, CaseService cases, IStateStore store, TimeProvider time, CancellationToken ct)

@@ -1,0 +1,85 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Agile.CustomerService.Teams.Tests;
+
+/// <summary>The chat's scheduling commands end to end: a real schedule period, the bot, the self-scheduling service.</summary>
+public sealed class ChatSchedulingTests : IDisposable
+{
+    private const string Period = "/api/teams/north-1/schedule/periods/2026-11-23";
+    private static readonly string[] TimeOffAnswers = ["Time off requested.", "Your team decides: the request is waiting for a team lead."];
+    private readonly TeamsApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task<JsonElement> SendAsync(HttpMethod method, string url, object body)
+    {
+        using var request = new HttpRequestMessage(method, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        request.Headers.TryAddWithoutValidation("If-Match", "*");
+        var response = await _app.Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await TeamsApp.Json(response);
+    }
+
+    private async Task OpenPeriodAsync() => await SendAsync(HttpMethod.Post, "/api/teams/north-1/schedule/periods", new
+    {
+        start = "2026-11-23",
+        weeks = 2,
+        timeZone = "UTC",
+        templates = new object[] { new { id = "early", start = "07:00", hours = 8, activity = "phone" } },
+        needs = new object[] { new { activity = "phone", from = "08:00", until = "12:00", agents = 1 } },
+    });
+
+    private async Task<JsonNodeCard> SayAsync(string agent, string text)
+    {
+        await _app.PostActivityAsync(_app.Activity("message", agent, text: text), _app.Token());
+        return new JsonNodeCard(_app.Received()[^1].Json["attachments"]![0]!["content"]!);
+    }
+
+    [Fact]
+    public async Task Claim_OpenShiftFromChat_IsTheAgentsAndListedUnderShifts()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await OpenPeriodAsync();
+        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject")[0].GetProperty("id").GetString()!;
+
+        var claim = await SayAsync("north-1-a03", $"claim {open}");
+        var shifts = await SayAsync("north-1-a03", "shifts");
+
+        Assert.Equal("The shift is yours.", claim.Line(1));
+        Assert.StartsWith(open, shifts.Line(2), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Claim_UnknownShift_IsRefusedWithTheReason()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await OpenPeriodAsync();
+
+        var claim = await SayAsync("north-1-a03", $"claim {Guid.NewGuid()}");
+
+        Assert.Equal("Attention", claim.Color);
+        Assert.Contains("is not in a schedule period of your team", claim.Line(1), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task TimeOff_InsideThePeriod_IsRequested()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await OpenPeriodAsync();
+
+        var reply = await SayAsync("north-1-a03", "time off 2026-11-30..2026-12-01");
+
+        Assert.Equal("Default", reply.Color);
+        Assert.Contains(reply.Line(1), TimeOffAnswers);
+    }
+}
+
+/// <summary>Reads the parts of a reply card the tests look at.</summary>
+internal sealed record JsonNodeCard(System.Text.Json.Nodes.JsonNode Card)
+{
+    public string Color => Card["body"]![0]!["color"]!.GetValue<string>();
+
+    public string Line(int index) => Card["body"]![index]!["text"]!.GetValue<string>();
+}

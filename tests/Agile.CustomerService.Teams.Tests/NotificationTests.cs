@@ -1,0 +1,181 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using Agile.CustomerService.Application.MicrosoftTeams;
+using Agile.CustomerService.Application.Storage;
+
+namespace Agile.CustomerService.Teams.Tests;
+
+/// <summary>Proactive messages from case events, through the TeamsNotifications function, to the local connector and Graph fakes.</summary>
+public sealed class NotificationTests : IDisposable
+{
+    private readonly TeamsApp _app = new();
+
+    public void Dispose() => _app.Dispose();
+
+    private async Task InstallPersonalAsync(string agent) =>
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_app.Activity("conversationUpdate", agent, conversationId: "a:chat-" + agent), _app.Token())).StatusCode);
+
+    private async Task InstallInChannelAsync(string teamId)
+    {
+        var update = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf(teamId));
+        update["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new JsonObject { ["id"] = TeamsApp.ThreadOf(teamId) } };
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(update, _app.Token())).StatusCode);
+    }
+
+    /// <summary>Opens a case for cust-00005, links and installs the bot for the agent it is offered to; events not yet delivered.</summary>
+    private async Task<(string CaseId, string Agent)> OfferedAsync(bool installed = true)
+    {
+        var caseId = await _app.IntakeAsync("cust-00005");
+        var agent = (await _app.CaseAsync(caseId)).GetProperty("offeredTo").GetString()!;
+        await _app.LinkAsync(agent);
+        if (installed)
+        {
+            await InstallPersonalAsync(agent);
+        }
+
+        return (caseId, agent);
+    }
+
+    private async Task<ChangeRecord> EventAsync(string type)
+    {
+        var page = await _app.Service<IStateStore>().ReadChangesAsync(null, 1000, CancellationToken.None);
+        return page.Changes.Last(c => c.Event.Type == type);
+    }
+
+    [Fact]
+    public async Task CaseOffered_AgentHasAChatWithTheBot_GetsAnOfferCardWithATakeButton()
+    {
+        var (caseId, agent) = await OfferedAsync();
+
+        await _app.SettleAsync();
+
+        var sent = Assert.Single(_app.Received(), r => r.Path.Contains("chat-" + agent, StringComparison.Ordinal));
+        Assert.Equal($"/v3/conversations/a:chat-{agent}/activities", sent.Path);
+        Assert.Equal($"Bearer {FakeTeamsServer.BotToken}", sent.Authorization);
+        var card = sent.Json["attachments"]![0]!["content"]!;
+        Assert.Equal("A case is offered to you", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal(caseId, card["actions"]![0]!["data"]!["target"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task CaseOffered_SameEventDeliveredTwice_SendsOneMessage()
+    {
+        await OfferedAsync();
+        var offered = await EventAsync("CaseOffered");
+        var notifier = _app.Service<TeamsNotifier>();
+
+        await notifier.HandleAsync(offered, CancellationToken.None);
+        await notifier.HandleAsync(offered, CancellationToken.None);
+
+        Assert.Single(_app.Received());
+    }
+
+    [Fact]
+    public async Task CaseOffered_ConnectorThrottlesThenFails_RetriesUntilItIsSent()
+    {
+        await OfferedAsync();
+        _app.Fake.Answer((429, "0"), (503, "0"), (500, "0"));
+
+        await _app.Service<TeamsNotifier>().HandleAsync(await EventAsync("CaseOffered"), CancellationToken.None);
+
+        Assert.Equal(4, _app.Received().Count);
+    }
+
+    [Fact]
+    public async Task CaseOffered_ConnectorAsksToWait_WaitsTheRetryAfterBeforeTheNextTry()
+    {
+        await OfferedAsync();
+        _app.Fake.Answer((429, "7"));
+        var notifier = _app.Service<TeamsNotifier>();
+
+        var send = notifier.HandleAsync(await EventAsync("CaseOffered"), CancellationToken.None);
+        for (var i = 0; i < 200 && _app.Received().Count == 0; i++)
+        {
+            await Task.Yield();
+            await Task.Delay(10);
+        }
+
+        _app.Time.Advance(TimeSpan.FromSeconds(6));
+        var early = _app.Received().Count;
+        _app.Time.Advance(TimeSpan.FromSeconds(1));
+        await send;
+
+        Assert.Equal(1, early);
+        Assert.Equal(2, _app.Received().Count);
+    }
+
+    [Fact]
+    public async Task CaseOffered_ConnectorKeepsFailing_ThrowsSoTheEventIsRedeliveredAndNothingIsMarked()
+    {
+        await OfferedAsync();
+        _app.Fake.Answer(Enumerable.Repeat((500, (string?)"0"), 5).ToArray());
+        var offered = await EventAsync("CaseOffered");
+        var notifier = _app.Service<TeamsNotifier>();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => notifier.HandleAsync(offered, CancellationToken.None));
+        await notifier.HandleAsync(offered, CancellationToken.None);
+
+        Assert.Equal(6, _app.Received().Count);
+    }
+
+    [Fact]
+    public async Task CaseOffered_BotRemovedFromChat_IsNotRetried()
+    {
+        await OfferedAsync();
+        _app.Fake.Answer((403, null));
+        var offered = await EventAsync("CaseOffered");
+        var notifier = _app.Service<TeamsNotifier>();
+
+        await notifier.HandleAsync(offered, CancellationToken.None);
+        await notifier.HandleAsync(offered, CancellationToken.None);
+
+        Assert.Single(_app.Received());
+    }
+
+    [Fact]
+    public async Task CaseOffered_AgentWithoutAChat_GetsAnActivityFeedNotificationThroughGraph()
+    {
+        var (_, agent) = await OfferedAsync(installed: false);
+
+        await _app.SettleAsync();
+
+        var sent = Assert.Single(_app.Received());
+        Assert.Equal($"/v1.0/users/{TeamsApp.ObjectIdOf(agent)}/teamwork/sendActivityNotification", sent.Path);
+        Assert.Equal($"Bearer {FakeTeamsServer.GraphToken}", sent.Authorization);
+        Assert.Equal("caseOffered", sent.Json["activityType"]!.GetValue<string>());
+        Assert.Equal("text", sent.Json["topic"]!["source"]!.GetValue<string>());
+        Assert.StartsWith("A case is offered to you", sent.Json["previewText"]!["content"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task CaseQueued_NobodyFree_TellsTheTeamChannelTheSlaIsAtRisk()
+    {
+        var owner = (await _app.CaseAsync(await _app.IntakeAsync("cust-00005"))).GetProperty("owningTeamId").GetString()!;
+        await _app.SettleAsync();
+        for (var a = 1; a <= 10; a++)
+        {
+            using var content = new StringContent("""{"available":false}""", System.Text.Encoding.UTF8, "application/json");
+            (await _app.Client.PutAsync($"/api/teams/{owner}/agents/{owner}-a{a:D2}/availability", content)).EnsureSuccessStatusCode();
+        }
+
+        await InstallInChannelAsync(owner);
+
+        await _app.IntakeAsync("cust-00005");
+        await _app.SettleAsync();
+
+        var sent = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal));
+        Assert.Equal("SLA at risk", sent.Json["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task TeamWithoutChannel_NothingIsSentThroughTheConnector()
+    {
+        await _app.IntakeAsync("cust-00005");
+
+        await _app.SettleAsync();
+
+        // The demo agents are linked to development-tenant users, so the offered agent may get an
+        // activity-feed notification; without a remembered conversation nothing goes to the connector.
+        Assert.DoesNotContain(_app.Received(), r => r.Path.Contains("/v3/conversations", StringComparison.Ordinal));
+    }
+}
