@@ -6,12 +6,17 @@ using Agile.CustomerService.Application.Teams;
 using Agile.CustomerService.Host;
 using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
+using Agile.CustomerService.Host.Dashboard;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Quality;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
 using Agile.CustomerService.Application;
+using Agile.CustomerService.Application.Blobs;
+using Agile.CustomerService.Application.Quality;
+using Agile.CustomerService.Storage.Blobs;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Logs;
@@ -36,6 +41,8 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapFunctionEndpoints();
+app.MapQualityEndpoints();
+app.MapDashboard();
 if (HostSetup.RunsLocally(app.Configuration))
 {
     app.MapLocalEndpoints();
@@ -113,6 +120,13 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
             services.AddSingleton<DailyRollupProjection>();
+            services.AddSingleton<IBlobStore>(_ =>
+            {
+                var options = configuration.GetSection("Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
+                options.ManagedIdentityClientId ??= configuration["AZURE_CLIENT_ID"];
+                return options.Create();
+            });
+            services.AddSingleton<QualityService>();
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();

@@ -47,11 +47,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "test.db");
 
+    public string BlobsPath => Path.Combine(_directory, "blobs");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Store:SqlitePath", DatabasePath);
         builder.UseSetting("Seed:DemoCustomers", "200");
         builder.UseSetting("Pipeline:RunLocally", "false");
+        builder.UseSetting("Blobs:LocalPath", BlobsPath);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

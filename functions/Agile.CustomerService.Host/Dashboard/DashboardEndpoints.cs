@@ -1,0 +1,42 @@
+using Microsoft.AspNetCore.StaticFiles;
+using Microsoft.Extensions.FileProviders;
+
+namespace Agile.CustomerService.Host.Dashboard;
+
+/// <summary>
+/// The coach dashboard: static pages (wwwroot/dashboard, copied beside the executable) that read the
+/// API. No external CDN and no inline script, so it runs offline and as a Microsoft Teams tab; the
+/// Content-Security-Policy allows only the app itself and Teams as the framing host.
+/// </summary>
+internal static class DashboardEndpoints
+{
+    public const string Policy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
+        "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.office.com https://*.cloud.microsoft";
+
+    public static string Folder => Path.Combine(AppContext.BaseDirectory, "wwwroot", "dashboard");
+
+    public static void MapDashboard(this WebApplication app)
+    {
+        var files = new PhysicalFileProvider(Folder);
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/dashboard"))
+            {
+                context.Response.Headers.ContentSecurityPolicy = Policy;
+                context.Response.Headers.XContentTypeOptions = "nosniff";
+                context.Response.Headers.CacheControl = "no-cache";
+            }
+
+            await next(context);
+        });
+        app.UseStaticFiles(new StaticFileOptions
+        {
+            FileProvider = files,
+            RequestPath = "/dashboard",
+            ContentTypeProvider = new FileExtensionContentTypeProvider(),
+        });
+        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
+        app.MapGet("/dashboard/", () => Results.File(Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")).ExcludeFromDescription();
+    }
+}
