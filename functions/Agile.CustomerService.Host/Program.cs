@@ -1,5 +1,6 @@
 using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Metrics;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
@@ -9,6 +10,7 @@ using Agile.CustomerService.Host.Customers;
 using Agile.CustomerService.Host.Dashboard;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
+using Agile.CustomerService.Host.Metrics;
 using Agile.CustomerService.Host.Quality;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
@@ -41,6 +43,7 @@ app.MapCaseEndpoints();
 app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapFunctionEndpoints();
+app.MapMetricEndpoints();
 app.MapQualityEndpoints();
 app.MapDashboard();
 if (HostSetup.RunsLocally(app.Configuration))
@@ -120,6 +123,9 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<BoardProjection>();
             services.AddSingleton<DispatchReactor>();
             services.AddSingleton<DailyRollupProjection>();
+            services.AddSingleton<IHandleTimeExemptions, StoredHandleTimeExemptions>();
+            services.AddSingleton<MetricsService>();
+            services.AddSingleton<FeedbackService>();
             services.AddSingleton<IBlobStore>(_ =>
             {
                 var options = configuration.GetSection("Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();

@@ -154,7 +154,7 @@ public class QualityTests : IDisposable
         Assert.Equal("approved", (await TestApp.Json(decided)).Str("status"));
         var stillPending = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions"));
         Assert.Equal(0, stillPending.GetProperty("count").GetInt32());
-        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), QualityKinds.HandleTimeExemption, TestContext.Current.CancellationToken);
+        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
         var exemption = JsonDocument.Parse(Assert.Single(stored).Json).RootElement;
         Assert.Equal(caseId, exemption.Str("caseId"));
         Assert.Equal(teamId, exemption.Str("teamId"));
@@ -172,7 +172,7 @@ public class QualityTests : IDisposable
         var decided = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = false, note = "handle time was normal" });
 
         Assert.Equal("declined", (await TestApp.Json(decided)).Str("status"));
-        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), QualityKinds.HandleTimeExemption, TestContext.Current.CancellationToken);
+        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
         Assert.Empty(stored);
         var declined = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions?status=declined"));
         Assert.Equal(1, declined.GetProperty("count").GetInt32());

@@ -1,3 +1,4 @@
+using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Domain.Quality;
 
 namespace Agile.CustomerService.Application.Quality;
@@ -43,10 +44,11 @@ public sealed record QualityFlag(
 
 /// <summary>
 /// An approved exclusion of a case from handle-time metrics, read by the metrics (average handle
-/// time). One per case and team, in the team's partition, kind <see cref="QualityKinds.HandleTimeExemption"/>.
+/// time, <see cref="Metrics.HandleTimeExemption"/>: docs/metrics.md). One per case and team, in the
+/// team's partition, kind <see cref="Kinds.HandleTimeExemption"/>, id <c>handle-time-exemption:{caseId}</c>.
 /// Only approved decisions are stored as this kind; a declined request stays an <see cref="ExemptionRequest"/>.
 /// </summary>
-public sealed record HandleTimeExemption(
+public sealed record HandleTimeExemptionDocument(
     string CaseId,
     string TeamId,
     bool Approved,
@@ -56,7 +58,7 @@ public sealed record HandleTimeExemption(
     string RequestId,
     DateTimeOffset DecidedAt)
 {
-    public static string DocumentId(string caseId) => $"{QualityKinds.HandleTimeExemption}:{caseId}";
+    public static string DocumentId(string caseId) => Metrics.HandleTimeExemption.IdFor(caseId);
 }
 
 public static class QualityKinds
@@ -65,7 +67,4 @@ public static class QualityKinds
     public const string Transcripts = "transcripts";
     public const string Flag = "quality-flag";
     public const string ExemptionRequest = "exemption-request";
-
-    /// <summary>The kind the metrics read; the name is shared with them (docs/metrics.md).</summary>
-    public const string HandleTimeExemption = "HandleTimeExemption";
 }

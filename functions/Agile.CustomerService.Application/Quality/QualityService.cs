@@ -200,7 +200,7 @@ public sealed class QualityService(IStateStore store, IBlobStore blobs, CaseServ
         throw new StoreUnavailableException($"the exemption request for case {caseId} kept conflicting; try again");
     }
 
-    /// <summary>A coach approves or declines; an approval becomes a <see cref="HandleTimeExemption"/> the metrics read.</summary>
+    /// <summary>A coach approves or declines; an approval becomes a <see cref="HandleTimeExemptionDocument"/> the metrics read.</summary>
     public async Task<Outcome> DecideExemptionAsync(string exemptionId, bool approve, string coachId, string? note, string idempotencyKey, CancellationToken cancellationToken)
     {
         if (ExemptionIds.TeamOf(exemptionId) is not { } teamId)
@@ -232,8 +232,8 @@ public sealed class QualityService(IStateStore store, IBlobStore blobs, CaseServ
             var writes = new List<WriteOperation> { StateStoreExtensions.Put(ExemptionIds.DocumentId(exemptionId), QualityKinds.ExemptionRequest, decided, stored.ETag) };
             if (decided.Status == ExemptionStatus.Approved)
             {
-                var exemption = new HandleTimeExemption(decided.CaseId, teamId, true, coachId, decided.Reason, decided.AgentId, decided.Id, now);
-                writes.Add(StateStoreExtensions.Put(HandleTimeExemption.DocumentId(decided.CaseId), QualityKinds.HandleTimeExemption, exemption, PutDocument.Any));
+                var exemption = new HandleTimeExemptionDocument(decided.CaseId, teamId, true, coachId, decided.Reason, decided.AgentId, decided.Id, now);
+                writes.Add(StateStoreExtensions.Put(HandleTimeExemptionDocument.DocumentId(decided.CaseId), Kinds.HandleTimeExemption, exemption, PutDocument.Any));
             }
 
             var body = Json.Write(decided);
@@ -258,9 +258,6 @@ public sealed class QualityService(IStateStore store, IBlobStore blobs, CaseServ
         return [.. all.Select(e => e.Value).Where(e => status is null || e.Status == status)
             .OrderBy(e => e.RequestedAt).ThenBy(e => e.Id, StringComparer.Ordinal)];
     }
-
-    public async Task<IReadOnlyList<HandleTimeExemption>> ApprovedExemptionsAsync(string teamId, CancellationToken cancellationToken) =>
-        [.. (await store.QueryAsync<HandleTimeExemption>(Partitions.Team(teamId), QualityKinds.HandleTimeExemption, cancellationToken)).Select(e => e.Value)];
 
     // ---------------------------------------------------------------- idempotency
 

@@ -50,6 +50,14 @@ public static class Kinds
     public const string Checkpoint = "checkpoint";
     public const string Rollup = "rollup";
     public const string Processed = "processed";
+    public const string Served = "served";
+    public const string Complaint = "complaint";
+    public const string Survey = "survey";
+    public const string Retro = "retro";
+    public const string Pilot = "pilot";
+
+    /// <summary>Written by the quality feature: an agent's request to exclude a case from handle time (docs/metrics.md).</summary>
+    public const string HandleTimeExemption = "handle-time-exemption";
     public const string Message = "message";
     public const string DeadLetter = "deadletter";
 }

@@ -2,93 +2,134 @@ using Agile.CustomerService.Application.Cases;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Domain.Cases;
+using Agile.CustomerService.Domain.Metrics;
 
 namespace Agile.CustomerService.Application.Teams;
 
-/// <summary>
-/// A team's counts for one UTC day. Work is attributed to the owning team (it stays accountable,
-/// spilled or not); the helper team is credited separately for the assists it gave.
-/// </summary>
-public sealed record DailyTeamRollup(
-    string TeamId,
-    DateOnly Day,
-    int Opened,
-    int Repeats,
-    int Resolved,
-    int SpilledOut,
-    int AssistsTaken,
-    int AssistsResolved,
-    int Declined,
-    int TimedOut,
-    int Reopened)
-{
-    public static DailyTeamRollup Empty(string teamId, DateOnly day) => new(teamId, day, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+/// <summary>One case (or survey, complaint) behind a number of one team's day, as stored for drill-down.</summary>
+public sealed record DrillEntry(string Fact, string CaseId, long Value);
 
-    public static string IdFor(DateOnly day) => $"rollup:{day:yyyy-MM-dd}";
+/// <summary>How applying one contribution ended.</summary>
+public enum RollupResult
+{
+    Applied,
+    AlreadyApplied,
+
+    /// <summary>A create-only document of the caller's (e.g. one CSAT answer per case) already exists.</summary>
+    Conflict,
 }
 
-/// <summary>Daily metrics rollup per team, idempotent by event id (a marker written in the same commit).</summary>
+/// <summary>
+/// Daily metrics rollup per team (docs/metrics.md), fed by case events and by survey and
+/// complaint inputs. Idempotent by event id: a marker is written in the same commit as the
+/// counts, and a redelivered event finds it and changes nothing. Each contribution also writes
+/// the case behind it for drill-down (<c>drill:{day}:{fact}:{eventId}</c>, kind <c>drill:{day}</c>).
+/// </summary>
 public sealed class DailyRollupProjection(IStateStore store, CaseService cases) : IChangeSubscriber
 {
     private static readonly TimeSpan MarkerLifetime = TimeSpan.FromDays(7);
+    private static readonly TimeSpan ServedLifetime = TimeSpan.FromDays(40);
 
     public string Name => "daily-rollup";
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
         var e = Json.Read<CaseEvent>(change.Event.Json);
-        var c = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
-        if (c is null)
+        var document = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value;
+        if (document is null || IndexOf(document.History, change.Event.EventId, e) is not (>= 0 and var index))
         {
             return;
         }
 
-        foreach (var (teamId, count) in Attribute(e, c))
+        foreach (var contribution in CaseMetrics.Of(document.History, index, cases.Policy))
         {
-            await AddAsync(teamId, DateOnly.FromDateTime(e.At.UtcDateTime), change.Event.EventId, count, cancellationToken);
+            await ApplyAsync(contribution, change.Event.EventId, [], cancellationToken);
         }
     }
 
-    /// <summary>Which team's counters an event moves (pure).</summary>
-    public static IEnumerable<(string TeamId, Func<DailyTeamRollup, DailyTeamRollup> Count)> Attribute(CaseEvent e, SupportCase c) => e switch
+    /// <summary>The position of an event in its case's history: event ids are <c>{caseId}:{version}</c>.</summary>
+    public static int IndexOf(IReadOnlyList<CaseEvent> history, string eventId, CaseEvent e)
     {
-        CaseOpened o => [(o.OwningTeamId, r => r with { Opened = r.Opened + 1, Repeats = r.Repeats + (o.RepeatOf is null ? 0 : 1) })],
-        CaseResolved r when r.TeamId != c.OwningTeamId =>
-            [(c.OwningTeamId, x => x with { Resolved = x.Resolved + 1 }), (r.TeamId, x => x with { AssistsResolved = x.AssistsResolved + 1 })],
-        CaseResolved => [(c.OwningTeamId, x => x with { Resolved = x.Resolved + 1 })],
-        CaseSpilledOver s =>
-            [(c.OwningTeamId, x => x with { SpilledOut = x.SpilledOut + (s.FromTeamId == c.OwningTeamId ? 1 : 0) }), (s.ToTeamId, x => x with { AssistsTaken = x.AssistsTaken + (s.ToTeamId == c.OwningTeamId ? 0 : 1) })],
-        OfferDeclined => [(c.HandlingTeamId, x => x with { Declined = x.Declined + 1 })],
-        OfferTimedOut => [(c.HandlingTeamId, x => x with { TimedOut = x.TimedOut + 1 })],
-        CaseReopened => [(c.OwningTeamId, x => x with { Reopened = x.Reopened + 1 })],
-        _ => [],
-    };
+        ArgumentNullException.ThrowIfNull(history);
+        ArgumentNullException.ThrowIfNull(eventId);
+        var colon = eventId.LastIndexOf(':');
+        if (colon > 0 && int.TryParse(eventId.AsSpan(colon + 1), System.Globalization.CultureInfo.InvariantCulture, out var version)
+            && version >= 1 && version <= history.Count && history[version - 1].GetType() == e.GetType() && history[version - 1].At == e.At)
+        {
+            return version - 1;
+        }
+
+        for (var i = 0; i < history.Count; i++)
+        {
+            if (history[i].GetType() == e.GetType() && history[i].At == e.At)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public async Task<IReadOnlyList<DailyTeamRollup>> ReadAsync(string teamId, CancellationToken cancellationToken) =>
         [.. (await store.QueryAsync<DailyTeamRollup>(Partitions.Team(teamId), Kinds.Rollup, cancellationToken)).Select(r => r.Value).OrderBy(r => r.Day)];
 
-    private async Task AddAsync(string teamId, DateOnly day, string eventId, Func<DailyTeamRollup, DailyTeamRollup> count, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<DrillEntry>> ReadDrillAsync(string teamId, DateOnly day, CancellationToken cancellationToken) =>
+        [.. (await store.QueryAsync<DrillEntry>(Partitions.Team(teamId), DrillKind(day), cancellationToken)).Select(d => d.Value)];
+
+    public static string DrillKind(DateOnly day) => $"drill:{day:yyyy-MM-dd}";
+
+    /// <summary>
+    /// Adds one contribution to its team's day, with the cases behind it and the caller's own
+    /// writes, in one commit of the team's partition; nothing if <paramref name="eventId"/> was applied.
+    /// </summary>
+    public async Task<RollupResult> ApplyAsync(Contribution contribution, string eventId, IReadOnlyList<WriteOperation> extra, CancellationToken cancellationToken)
     {
-        var partition = Partitions.Team(teamId);
+        ArgumentNullException.ThrowIfNull(contribution);
+        var partition = Partitions.Team(contribution.TeamId);
         var marker = $"rollup-event:{eventId}";
+        var day = contribution.Day;
         for (var attempt = 0; attempt < 8; attempt++)
         {
             if (await store.ReadAsync(partition, marker, cancellationToken) is not null)
             {
-                return;
+                return RollupResult.AlreadyApplied;
+            }
+
+            var delta = contribution.Delta;
+            var writes = new List<WriteOperation>();
+            foreach (var tag in contribution.Cases)
+            {
+                if (tag.Fact == Facts.Served)
+                {
+                    // Customers served are distinct per day: the first resolution for a customer that day counts.
+                    var servedId = $"served:{day:yyyy-MM-dd}:{CaseIds.CustomerOf(tag.CaseId) ?? tag.CaseId}";
+                    if (await store.ReadAsync(partition, servedId, cancellationToken) is null)
+                    {
+                        delta = delta with { CustomersServed = delta.CustomersServed + 1 };
+                        writes.Add(new PutDocument(servedId, Kinds.Served, "{}", null, TimeToLive: ServedLifetime));
+                    }
+
+                    continue;
+                }
+
+                writes.Add(StateStoreExtensions.Put($"drill:{day:yyyy-MM-dd}:{tag.Fact}:{eventId}", DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
             }
 
             var current = await store.ReadAsync<DailyTeamRollup>(partition, DailyTeamRollup.IdFor(day), cancellationToken);
-            var next = count(current?.Value ?? DailyTeamRollup.Empty(teamId, day));
-            var result = await store.CommitAsync(partition, cancellationToken,
-                StateStoreExtensions.Put(DailyTeamRollup.IdFor(day), Kinds.Rollup, next, current?.ETag),
-                new PutDocument(marker, Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime));
-            if (result is Committed)
+            var next = (current?.Value ?? DailyTeamRollup.Empty(contribution.TeamId, day)).Plus(delta);
+            writes.Add(StateStoreExtensions.Put(DailyTeamRollup.IdFor(day), Kinds.Rollup, next, current?.ETag));
+            writes.Add(new PutDocument(marker, Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime));
+            writes.AddRange(extra);
+            var result = await store.CommitAsync(partition, writes, [], cancellationToken);
+            switch (result)
             {
-                return;
+                case Committed:
+                    return RollupResult.Applied;
+                case CommitConflict conflict when extra.Any(w => w.Id == conflict.Id):
+                    return await store.ReadAsync(partition, marker, cancellationToken) is null ? RollupResult.Conflict : RollupResult.AlreadyApplied;
             }
         }
 
-        throw new StoreUnavailableException($"rollup of team {teamId} kept conflicting");
+        throw new StoreUnavailableException($"rollup of team {contribution.TeamId} kept conflicting");
     }
 }

@@ -1,0 +1,312 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Agile.CustomerService.Application.Metrics;
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Application.Teams;
+
+namespace Agile.CustomerService.Api.Tests;
+
+/// <summary>Case events and feedback land in the rollups; the metrics API reads them back, per window, per day and per case.</summary>
+public class MetricsApiTests : IDisposable
+{
+    private const string Today = "2026-11-24";
+    private readonly TestApp _app = new();
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    [Fact]
+    public async Task TeamMetrics_ResolvedOnFirstContact_CountsFcrHandleTimeAndSla()
+    {
+        var caseId = await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(3));
+
+        var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
+
+        AssertKpi(kpis, "firstContactResolution", 1, 1, 1);
+        AssertKpi(kpis, "averageHandleTime", 180, 180, 1);
+        AssertKpi(kpis, "slaAttainment", 1, 1, 1);
+        AssertKpi(kpis, "repeatContactRate", 0, 0, 1);
+        Assert.Equal(caseId, (await DrillAsync("north-1", "firstContactResolution")).GetProperty("cases")[0].Str("caseId"));
+    }
+
+    [Fact]
+    public async Task TeamMetrics_RepeatContactWithinSevenDays_CountsRepeat()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
+        await _app.IntakeAsync("cust-00005");
+        await _app.SettleAsync();
+
+        var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
+
+        AssertKpi(kpis, "repeatContactRate", 0.5, 1, 2);
+    }
+
+    [Fact]
+    public async Task TeamMetrics_SeriesHasOnePointPerDayOfTheWindow()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
+
+        var metrics = await MetricsAsync("north-1", "2026-11-20", Today);
+
+        var series = metrics.GetProperty("series").EnumerateArray().ToList();
+        Assert.Equal(["2026-11-20", "2026-11-21", "2026-11-22", "2026-11-23", Today], series.Select(d => d.Str("day")));
+        Assert.Equal(1, series[^1].GetProperty("kpis").GetProperty("firstContactResolution").GetProperty("denominator").GetDouble());
+        Assert.Equal(0, series[0].GetProperty("kpis").GetProperty("firstContactResolution").GetProperty("denominator").GetDouble());
+    }
+
+    [Fact]
+    public async Task Rollup_EveryEventRedelivered_ChangesNothing()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
+        await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
+        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+
+        var projection = _app.Service<DailyRollupProjection>();
+        var changes = await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None);
+        foreach (var change in changes.Changes.Reverse())
+        {
+            await projection.HandleAsync(change, CancellationToken.None);
+        }
+
+        Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+    }
+
+    [Fact]
+    public async Task Csat_SecondAnswerForTheSameCase_Is409AndCountsOnce()
+    {
+        var caseId = await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
+        Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/surveys/csat", new { caseId, score = 5 })).StatusCode);
+
+        var again = await _app.PostAsync("/api/surveys/csat", new { caseId, score = 1 });
+
+        Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
+        AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "csat", 1, 1, 1);
+    }
+
+    [Fact]
+    public async Task Surveys_SameIdempotencyKey_ReturnSameAnswerAndCountOnce()
+    {
+        var first = await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
+        var second = await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
+
+        Assert.Equal(HttpStatusCode.Created, first.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "nps", 100, 1, 1);
+    }
+
+    [Fact]
+    public async Task Nps_PromotersMinusDetractors_InPoints()
+    {
+        foreach (var score in new[] { 10, 9, 8, 3 })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score })).StatusCode);
+        }
+
+        AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "nps", 25, 1, 4);
+    }
+
+    [Fact]
+    public async Task Pulse_IsCountedAsEmployeeNpsWithoutAnAgent()
+    {
+        await _app.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 9 });
+        await _app.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 5 });
+
+        AssertKpi((await MetricsAsync("north-2")).GetProperty("kpis"), "employeeNps", 0, 0, 2);
+    }
+
+    [Fact]
+    public async Task Complaint_CountsForTheOwningTeamAndIsListedForTheDay()
+    {
+        var caseId = await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
+
+        var response = await _app.PostAsync("/api/complaints", new { customerId = "cust-00005", caseId, topic = "billing", text = "I was charged twice" });
+
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "complaintRate", 1, 1, 1);
+        var listed = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/north-1/complaints?day={Today}"));
+        Assert.Equal("I was charged twice", listed[0].Str("text"));
+    }
+
+    [Fact]
+    public async Task AverageHandleTime_ApprovedExemption_LeavesTheCaseOut()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
+        var longCall = await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(40));
+        await _app.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
+            StateStoreExtensions.Put(HandleTimeExemption.IdFor(longCall), Kinds.HandleTimeExemption, new { caseId = longCall, approved = true, reason = "vulnerable customer" }, null));
+
+        var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
+
+        AssertKpi(kpis, "averageHandleTime", 120, 120, 1);
+        Assert.DoesNotContain((await DrillAsync("north-1", "averageHandleTime")).GetProperty("cases").EnumerateArray(), c => c.Str("caseId") == longCall);
+    }
+
+    [Fact]
+    public async Task AverageHandleTime_ExemptionNotApproved_CountsTheCase()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
+        var longCall = await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(40));
+        await _app.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
+            StateStoreExtensions.Put(HandleTimeExemption.IdFor(longCall), Kinds.HandleTimeExemption, new { caseId = longCall, approved = false }, null));
+
+        AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "averageHandleTime", 1260, 2520, 2);
+    }
+
+    [Fact]
+    public async Task SpillOver_GivenByOwnerAndReceivedByHelper()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        await _app.IntakeAsync("cust-00005");
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(6));
+
+        var given = (await MetricsAsync("north-1")).GetProperty("kpis").GetProperty("spillOverGiven");
+        var teams = await TestApp.Json(await _app.Client.GetAsync($"/api/metrics/teams?from={Today}&to={Today}"));
+
+        Assert.Equal(1, given.GetProperty("numerator").GetDouble());
+        Assert.Equal(1, teams.GetProperty("teams").EnumerateArray().Sum(t => t.GetProperty("kpis").GetProperty("spillOverReceived").GetProperty("numerator").GetDouble()));
+    }
+
+    [Fact]
+    public async Task BacklogAge_OpenCaseAtTheEndOfTheWindow_IsItsAge()
+    {
+        await _app.SetTeamAvailabilityAsync("north-1", false);
+        await _app.SetTeamAvailabilityAsync("north-2", false);
+        await _app.SetTeamAvailabilityAsync("north-3", false);
+        await _app.SetTeamAvailabilityAsync("north-4", false);
+        await _app.SetTeamAvailabilityAsync("north-5", false);
+        await _app.SetTeamAvailabilityAsync("north-6", false);
+        var c = await _app.IntakeAsync("cust-00005");
+        await _app.AdvanceAsync(TimeSpan.FromMinutes(30));
+
+        var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
+        var drill = await DrillAsync("north-1", "backlogAge");
+
+        AssertKpi(kpis, "backlogAge", 1800, 1800, 1);
+        Assert.Equal(c.Str("id"), drill.GetProperty("cases")[0].Str("caseId"));
+    }
+
+    [Fact]
+    public async Task Csv_TeamTeamsAndDrill_AreTextCsv()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
+
+        foreach (var url in new[] { "/api/metrics/teams/north-1", "/api/metrics/teams", "/api/metrics/teams/north-1/cases?kpi=firstContactResolution" })
+        {
+            var response = await _app.Client.GetAsync($"{url}{(url.Contains('?') ? '&' : '?')}format=csv&from={Today}&to={Today}");
+
+            Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
+            var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            Assert.Contains("kpi", lines[0]);
+            Assert.True(lines.Length > 1, url);
+        }
+    }
+
+    [Fact]
+    public async Task TeamMetrics_UnknownTeam_Is404()
+    {
+        var response = await _app.Client.GetAsync("/api/metrics/teams/south-9");
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+    }
+
+    public static TheoryData<string> BadReads => new()
+    {
+        "/api/metrics/teams/north-1?from=2026-13-01",
+        "/api/metrics/teams/north-1?from=2026-11-24&to=2026-11-01",
+        "/api/metrics/teams/north-1?to=yesterday",
+        "/api/metrics/teams/north-1?format=xml",
+        "/api/metrics/teams?from=2020-01-01&to=2026-11-24",
+        "/api/metrics/teams/north-1/cases?kpi=happiness",
+        "/api/metrics/teams/north-1/cases?kpi=employeeNps",
+        "/api/metrics/teams/north-1/cases",
+        "/api/teams/north-1/complaints?day=24-11-2026",
+    };
+
+    [Theory]
+    [MemberData(nameof(BadReads))]
+    public async Task Metrics_BadQuery_Is400ProblemDetails(string url)
+    {
+        var response = await _app.Client.GetAsync(url);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    public static TheoryData<string, string, int> BadFeedback => new()
+    {
+        { "/api/surveys/csat", "{\"caseId\":\"x\",\"score\":6}", 400 },
+        { "/api/surveys/csat", "{\"caseId\":\"x\"}", 400 },
+        { "/api/surveys/csat", "{\"caseId\":\"cust-00005~00000000000000000000000000000000\",\"score\":4}", 404 },
+        { "/api/surveys/nps", "{\"customerId\":\"cust-00005\",\"score\":11}", 400 },
+        { "/api/surveys/nps", "{\"customerId\":\"cust-00005\",\"score\":\"ten\"}", 400 },
+        { "/api/surveys/nps", "{\"customerId\":\"cust-99999\",\"score\":5}", 404 },
+        { "/api/surveys/nps", "{\"customerId\":\"cust-00160\",\"score\":5}", 422 },
+        { "/api/surveys/pulse", "{\"teamId\":\"north-1\",\"score\":-1}", 400 },
+        { "/api/surveys/pulse", "{\"teamId\":\"south-9\",\"score\":5}", 404 },
+        { "/api/complaints", "{\"customerId\":\"cust-00005\",\"topic\":\"billing\"}", 400 },
+        { "/api/complaints", "{\"customerId\":\"cust-00005\",\"text\":\"x\",\"topic\":\"" + new string('x', 201) + "\"}", 400 },
+        { "/api/complaints", "[1]", 400 },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadFeedback))]
+    public async Task Feedback_BadInput_ProblemDetailsAndNothingWritten(string url, string body, int status)
+    {
+        var before = _app.Fingerprint();
+
+        var response = await _app.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-feedback"));
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(before, _app.Fingerprint());
+    }
+
+    [Fact]
+    public async Task Feedback_WithoutIdempotencyKey_Is400AndNothingWritten()
+    {
+        var before = _app.Fingerprint();
+
+        var response = await _app.SendRawAsync(HttpMethod.Post, "/api/surveys/pulse", "{\"teamId\":\"north-1\",\"score\":7}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Equal(before, _app.Fingerprint());
+    }
+
+    private async Task<string> ResolvedCaseAsync(string customerId, TimeSpan handling)
+    {
+        var c = await _app.IntakeAsync(customerId);
+        await _app.SettleAsync();
+        var agent = (await _app.CaseAsync(c.Str("id"))).Case.Str("offeredTo");
+        Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
+        _app.Time.Advance(handling);
+        Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "explained" })).StatusCode);
+        await _app.SettleAsync();
+        return c.Str("id");
+    }
+
+    private async Task<JsonElement> MetricsAsync(string teamId, string from = Today, string to = Today)
+    {
+        var response = await _app.Client.GetAsync($"/api/metrics/teams/{teamId}?from={from}&to={to}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await TestApp.Json(response);
+    }
+
+    private async Task<JsonElement> DrillAsync(string teamId, string kpi)
+    {
+        var response = await _app.Client.GetAsync($"/api/metrics/teams/{teamId}/cases?kpi={kpi}&from={Today}&to={Today}");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await TestApp.Json(response);
+    }
+
+    private static void AssertKpi(JsonElement kpis, string name, double value, double numerator, double denominator)
+    {
+        var k = kpis.GetProperty(name);
+        Assert.Equal(value, k.GetProperty("value").GetDouble(), 3);
+        Assert.Equal(numerator, k.GetProperty("numerator").GetDouble(), 3);
+        Assert.Equal(denominator, k.GetProperty("denominator").GetDouble(), 3);
+    }
+}
