@@ -36,7 +36,10 @@ internal static class DashboardEndpoints
             RequestPath = "/dashboard",
             ContentTypeProvider = new FileExtensionContentTypeProvider(),
         });
-        app.MapGet("/dashboard", () => Results.Redirect("/dashboard/")).ExcludeFromDescription();
-        app.MapGet("/dashboard/", () => Results.File(Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")).ExcludeFromDescription();
+        // One route serves both "/dashboard" (redirected, so relative links resolve) and "/dashboard/".
+        app.MapGet("/dashboard", (HttpRequest request) => request.Path.Value!.EndsWith('/')
+                ? Results.File(Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")
+                : Results.Redirect("/dashboard/"))
+            .ExcludeFromDescription();
     }
 }
