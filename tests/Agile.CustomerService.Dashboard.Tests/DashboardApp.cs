@@ -130,7 +130,7 @@ public sealed class DashboardApp : WebApplicationFactory<Program>, IAsyncLifetim
 
     public async Task OpenAsync(IPage page, string hash)
     {
-        await page.GotoAsync($"{BaseUrl}/dashboard/#{hash}");
+        await page.GotoAsync($"{BaseUrl}/api/dashboard/#{hash}");
         try
         {
             await page.WaitForSelectorAsync("body[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 15_000 });

@@ -183,7 +183,7 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         var calls = new List<(string Url, string? Authorization)>();
         page.Request += (_, request) =>
         {
-            if (request.Url.Contains("/api/", StringComparison.Ordinal))
+            if (request.Url.Contains("/api/", StringComparison.Ordinal) && !request.Url.Contains("/api/dashboard/", StringComparison.Ordinal))
             {
                 calls.Add((request.Url, request.Headers.TryGetValue("authorization", out var value) ? value : null));
             }
@@ -193,6 +193,25 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
 
         Assert.NotEmpty(calls);
         Assert.All(calls, c => Assert.Equal("Bearer test-token", c.Authorization));
+    }
+
+    [Fact]
+    public async Task Pages_ServedUnderTheApiPrefixWithAStrictContentSecurityPolicy()
+    {
+        using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseUrl) };
+
+        var redirect = await noRedirect.GetAsync("/dashboard", TestContext.Current.CancellationToken);
+        var index = await noRedirect.GetAsync("/api/dashboard/", TestContext.Current.CancellationToken);
+        var script = await noRedirect.GetAsync("/api/dashboard/app.js", TestContext.Current.CancellationToken);
+
+        Assert.Equal("/api/dashboard/", redirect.Headers.Location?.ToString());
+        Assert.Equal("text/html", index.Content.Headers.ContentType?.MediaType);
+        var policy = string.Join(";", index.Headers.GetValues("Content-Security-Policy"));
+        Assert.Contains("script-src 'self'", policy, StringComparison.Ordinal);
+        Assert.DoesNotContain("unsafe-inline", policy, StringComparison.Ordinal);
+        Assert.Contains("frame-ancestors 'self' https://teams.microsoft.com", policy, StringComparison.Ordinal);
+        Assert.Contains("function token()", await script.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+        Assert.DoesNotContain("http", (await index.Content.ReadAsStringAsync(TestContext.Current.CancellationToken)).Replace("http-equiv", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 
     [Fact]

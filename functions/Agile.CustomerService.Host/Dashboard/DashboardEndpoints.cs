@@ -5,7 +5,8 @@ namespace Agile.CustomerService.Host.Dashboard;
 
 /// <summary>
 /// The coach dashboard: static pages (wwwroot/dashboard, copied beside the executable) that read the
-/// API. No external CDN and no inline script, so it runs offline and as a Microsoft Teams tab; the
+/// API, served under <c>/api/dashboard/</c> because in Azure the Functions host forwards only the
+/// <c>api</c> route prefix to the handler (HttpApi/function.json); <c>/dashboard</c> redirects there. No external CDN and no inline script, so it runs offline and as a Microsoft Teams tab; the
 /// Content-Security-Policy allows only the app itself and Teams as the framing host.
 /// </summary>
 internal static class DashboardEndpoints
@@ -14,14 +15,16 @@ internal static class DashboardEndpoints
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; " +
         "frame-ancestors 'self' https://teams.microsoft.com https://*.teams.microsoft.com https://*.office.com https://*.cloud.microsoft";
 
-    public static string Folder => Path.Combine(AppContext.BaseDirectory, "wwwroot", "dashboard");
+    public const string Path = "/api/dashboard";
+
+    public static string Folder => System.IO.Path.Combine(AppContext.BaseDirectory, "wwwroot", "dashboard");
 
     public static void MapDashboard(this WebApplication app)
     {
         var files = new PhysicalFileProvider(Folder);
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/dashboard"))
+            if (context.Request.Path.StartsWithSegments(Path))
             {
                 context.Response.Headers.ContentSecurityPolicy = Policy;
                 context.Response.Headers.XContentTypeOptions = "nosniff";
@@ -33,13 +36,14 @@ internal static class DashboardEndpoints
         app.UseStaticFiles(new StaticFileOptions
         {
             FileProvider = files,
-            RequestPath = "/dashboard",
+            RequestPath = Path,
             ContentTypeProvider = new FileExtensionContentTypeProvider(),
         });
-        // One route serves both "/dashboard" (redirected, so relative links resolve) and "/dashboard/".
-        app.MapGet("/dashboard", (HttpRequest request) => request.Path.Value!.EndsWith('/')
-                ? Results.File(Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")
-                : Results.Redirect("/dashboard/"))
+        // One route serves both ".../dashboard" (redirected, so relative links resolve) and ".../dashboard/".
+        app.MapGet(Path, (HttpRequest request) => request.Path.Value!.EndsWith('/')
+                ? Results.File(System.IO.Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")
+                : Results.Redirect(Path + "/"))
             .ExcludeFromDescription();
+        app.MapGet("/dashboard", () => Results.Redirect(Path + "/")).ExcludeFromDescription();
     }
 }

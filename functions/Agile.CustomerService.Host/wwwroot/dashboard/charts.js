@@ -39,7 +39,7 @@
       item.appendChild(el("rect", { x: 0, y: -9, width: 12, height: 12, fill: colors[i % colors.length], rx: 2 }));
       item.appendChild(el("text", { x: 16, y: 1 }, name));
       g.appendChild(item);
-      offset += 24 + Math.min(160, String(name).length * 7);
+      offset += 28 + String(name).length * 7.5;
     });
     svg.appendChild(g);
   }
@@ -167,11 +167,11 @@
    * Each row has its own scale (units differ); zero is marked, the expected effect is a shaded band.
    */
   function intervals(opts) {
-    const rowH = 44, left = 210, right = 130, top = 52;
-    const width = 760, height = top + rowH * Math.max(1, opts.rows.length) + 30;
+    const rowH = 44, left = 210, right = 200, top = 52;
+    const width = 860, height = top + rowH * Math.max(1, opts.rows.length) + 30;
     const plotW = width - left - right;
     const svg = frame(opts, width, height);
-    legend(svg, ["difference (pilot − baseline)", "95% confidence interval", "reported effect of the model"], left - 200, 36, ["#2459a8", "#8a94a3", "#cfe3cf"]);
+    legend(svg, ["difference (pilot − baseline)", "95% confidence interval", "reported effect of the model"], 10, 36, ["#2459a8", "#8a94a3", "#cfe3cf"]);
     opts.rows.forEach((r, i) => {
       const cy = top + rowH * i + rowH / 2 + 6;
       const vals = [r.low, r.high, r.estimate, 0, r.expectedLow, r.expectedHigh].filter(v => typeof v === "number" && isFinite(v));
