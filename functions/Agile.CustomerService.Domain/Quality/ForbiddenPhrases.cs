@@ -66,7 +66,7 @@ public static class ForbiddenPhrases
     /// <summary>Every match of every entry in the text, in order of position (at most <see cref="MaxMatchesPerTranscript"/>).</summary>
     public static IReadOnlyList<PhraseMatch> Check(IReadOnlyList<ForbiddenPhrase> phrases, string text)
     {
-        var matches = new List<PhraseMatch>();
+        var spans = new List<(ForbiddenPhrase Phrase, int Offset, int Length, bool TimedOut)>();
         foreach (var phrase in phrases)
         {
             var regex = Compile(phrase);
@@ -79,8 +79,8 @@ public static class ForbiddenPhrases
                         continue;
                     }
 
-                    matches.Add(new PhraseMatch(phrase.Id, phrase.Label, m.Index, m.Length, Excerpt(text, m.Index, m.Length)));
-                    if (matches.Count >= MaxMatchesPerTranscript)
+                    spans.Add((phrase, m.Index, m.Length, false));
+                    if (spans.Count >= MaxMatchesPerTranscript * 2)
                     {
                         break;
                     }
@@ -89,11 +89,18 @@ public static class ForbiddenPhrases
             catch (RegexMatchTimeoutException)
             {
                 // A pattern too slow to finish counts as a match for review rather than a silent pass.
-                matches.Add(new PhraseMatch(phrase.Id, phrase.Label, 0, 0, "(check timed out: review by hand)"));
+                spans.Add((phrase, 0, 0, true));
             }
         }
 
-        return [.. matches.OrderBy(m => m.Offset).ThenBy(m => m.PhraseId, StringComparer.Ordinal).Take(MaxMatchesPerTranscript)];
+        // Every excerpt redacts every match it overlaps, not only its own: a card number next to a
+        // forbidden phrase must not show up in the phrase's excerpt.
+        var redact = spans.Where(s => !s.TimedOut).Select(s => (s.Offset, s.Length)).ToList();
+        return [.. spans
+            .OrderBy(s => s.Offset).ThenBy(s => s.Phrase.Id, StringComparer.Ordinal)
+            .Take(MaxMatchesPerTranscript)
+            .Select(s => new PhraseMatch(s.Phrase.Id, s.Phrase.Label, s.Offset, s.Length,
+                s.TimedOut ? "(check timed out: review by hand)" : Excerpt(text, s.Offset, s.Length, redact)))];
     }
 
     /// <summary>The regular expression an entry stands for.</summary>
@@ -126,13 +133,27 @@ public static class ForbiddenPhrases
 
     private static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
 
-    private static string Excerpt(string text, int offset, int length)
+    private static string Excerpt(string text, int offset, int length, IReadOnlyList<(int Offset, int Length)> redact)
     {
         var start = Math.Max(0, offset - ExcerptContext);
         var end = Math.Min(text.Length, offset + length + ExcerptContext);
-        var before = text[start..offset];
-        var after = text[(offset + length)..end];
-        static string Flat(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
-        return $"{(start > 0 ? "..." : "")}{Flat(before)} {Redacted} {Flat(after)}{(end < text.Length ? "..." : "")}".Trim();
+        var builder = new StringBuilder();
+        var at = start;
+        foreach (var (o, l) in redact.Where(r => r.Offset < end && r.Offset + r.Length > start).OrderBy(r => r.Offset))
+        {
+            if (o + l <= at)
+            {
+                continue;
+            }
+
+            builder.Append(Flat(text[at..Math.Max(at, o)])).Append(' ').Append(Redacted).Append(' ');
+            at = Math.Min(end, Math.Max(at, o + l));
+        }
+
+        builder.Append(Flat(text[at..end]));
+        var body = string.Join(' ', builder.ToString().Split(' ', StringSplitOptions.RemoveEmptyEntries));
+        return $"{(start > 0 ? "..." : "")}{body}{(end < text.Length ? "..." : "")}";
     }
+
+    private static string Flat(string s) => string.Join(' ', s.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries));
 }

@@ -79,6 +79,18 @@ public class ForbiddenPhrasesTests
     }
 
     [Fact]
+    public void Check_PhraseNextToACardNumber_ItsExcerptRedactsTheCardNumberToo()
+    {
+        var matches = ForbiddenPhrases.Check(
+            [Phrase("not my problem", "rude"), Pattern(CardPattern)],
+            "that is not my problem. Card 4111 1111 1111 1111 ok");
+
+        Assert.Equal(2, matches.Count);
+        Assert.All(matches, m => Assert.DoesNotContain("1111", m.Excerpt, StringComparison.Ordinal));
+        Assert.Equal("that is [redacted] . Card [redacted] ok", matches[0].Excerpt);
+    }
+
+    [Fact]
     public void Check_SeveralEntries_MatchesOrderedByPosition()
     {
         var matches = ForbiddenPhrases.Check(
