@@ -164,6 +164,32 @@ public class QualityTests : IDisposable
     }
 
     [Fact]
+    public async Task Exemption_Approved_TakesTheCaseOutOfTheTeamsAverageHandleTime()
+    {
+        var (shortCall, teamId, agent) = await ServedCaseAsync("cust-00005");
+        _app.Time.Advance(TimeSpan.FromMinutes(2));
+        await _app.ActAsync(shortCall, "resolve", new { agentId = agent, resolution = "done" });
+        var (longCall, longTeam, longAgent) = await ServedCaseAsync("cust-00009");
+        _app.Time.Advance(TimeSpan.FromMinutes(40));
+        await _app.ActAsync(longCall, "resolve", new { agentId = longAgent, resolution = "stayed with a distressed customer" });
+        await _app.SettleAsync();
+        Assert.Equal(teamId, longTeam);
+        var before = await HandleTimeAsync(teamId);
+        var id = (await TestApp.Json(await _app.PostAsync($"/api/cases/{longCall}/exemption", new { agentId = longAgent, reason = "distressed customer" }))).Str("id");
+
+        await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true });
+
+        Assert.Equal(21 * 60, before);
+        Assert.Equal(2 * 60, await HandleTimeAsync(teamId));
+    }
+
+    private async Task<double> HandleTimeAsync(string teamId)
+    {
+        var metrics = await TestApp.Json(await _app.Client.GetAsync($"/api/metrics/teams/{teamId}?from=2026-11-24&to=2026-11-24"));
+        return metrics.GetProperty("kpis").GetProperty("averageHandleTime").GetProperty("value").GetDouble();
+    }
+
+    [Fact]
     public async Task Exemption_Declined_IsNotStoredAsHandleTimeExemption()
     {
         var (caseId, teamId, agent) = await ServedCaseAsync();
