@@ -225,8 +225,8 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     /// <summary>
-    /// The pilot page against a comparison in the shape docs/dashboard.md assumes (the pilots API is
-    /// not built yet): the browser is handed that response instead of the app's 404.
+    /// The pilot page against a comparison in the shape of the metrics branch's PilotReport (the
+    /// pilots API is not on this branch yet): the browser is handed that response instead of the app's 404.
     /// </summary>
     [Fact]
     public async Task Pilot_Comparison_DrawsEachKpisDifferenceWithItsIntervalZeroAndReportedEffect()
@@ -237,13 +237,14 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
             Status = 200,
             ContentType = "application/json",
             Body = """
-            {"pilotId":"north","name":"North <b>pilot</b>","from":"2026-09-01","to":"2026-11-23","pilotTeams":["north-1","north-2"],
-             "baseline":{"kind":"controlTeams","teams":["north-5","north-6"]},
+            {"pilotId":"north","regionId":"north","pilotTeams":["north-1","north-2"],"pilotFrom":"2026-09-01","pilotTo":"2026-11-23",
+             "baselineKind":"controlTeams","baselineTeams":["north-5","north-6<img src=x onerror=window.__xss=3>"],"baselineFrom":"2026-09-01","baselineTo":"2026-11-23",
              "kpis":[
-              {"kpi":"nps","unit":"points","pilot":{"value":32,"numerator":96,"denominator":300},"baseline":{"value":18,"numerator":54,"denominator":300},"difference":{"estimate":14,"low":5.5,"high":22.5},"expected":{"low":10,"high":30}},
-              {"kpi":"repeatContactRate","unit":"ratio","pilot":{"value":0.12,"numerator":120,"denominator":1000},"baseline":{"value":0.15,"numerator":150,"denominator":1000},"difference":{"estimate":-0.03,"low":-0.06,"high":0.0},"expected":{"low":-0.03,"high":-0.03}},
-              {"kpi":"complaintRate","unit":"ratio","pilot":{"value":0.02,"numerator":20,"denominator":1000},"baseline":{"value":0.04,"numerator":40,"denominator":1000},"difference":{"estimate":-0.02,"low":-0.035,"high":-0.005},"expected":{"low":-0.02,"high":-0.02}},
-              {"kpi":"averageHandleTime","unit":"seconds","pilot":{"value":410,"numerator":410000,"denominator":1000},"baseline":{"value":380,"numerator":380000,"denominator":1000},"difference":{"estimate":30,"low":-5,"high":65},"expected":null}
+              {"kpi":"nps","unit":"points","better":"higher","pilot":{"value":32,"numerator":96,"denominator":300},"baseline":{"value":18,"numerator":54,"denominator":300},"difference":14,"ci95":{"low":5.5,"high":22.5},"relativeDifference":0.78,"relativeCi95":{"low":0.3,"high":1.25},"method":"m","verdict":"better","expected":{"scale":"absolute","low":10,"high":30,"reported":"NPS +10 to +30 points"},"consistentWithExpected":true},
+              {"kpi":"repeatContactRate","unit":"ratio","better":"lower","pilot":{"value":0.12,"numerator":120,"denominator":1000},"baseline":{"value":0.15,"numerator":150,"denominator":1000},"difference":-0.03,"ci95":{"low":-0.06,"high":0.0},"relativeDifference":-0.2,"relativeCi95":{"low":-0.4,"high":0.0},"method":"m","verdict":"no clear difference","expected":{"scale":"relative","low":-0.2,"high":-0.2,"reported":"repeat contacts -20%"},"consistentWithExpected":true},
+              {"kpi":"complaintRate","unit":"ratio","better":"lower","pilot":{"value":0.02,"numerator":20,"denominator":1000},"baseline":{"value":0.04,"numerator":40,"denominator":1000},"difference":-0.02,"ci95":{"low":-0.035,"high":-0.005},"relativeDifference":-0.5,"relativeCi95":{"low":-0.875,"high":-0.125},"method":"m","verdict":"better","expected":{"scale":"relative","low":-0.5,"high":-0.5,"reported":"complaints -50%"},"consistentWithExpected":true},
+              {"kpi":"averageHandleTime","unit":"seconds","better":"lower","pilot":{"value":410,"numerator":410000,"denominator":1000},"baseline":{"value":380,"numerator":380000,"denominator":1000},"difference":30,"ci95":{"low":-5,"high":65},"relativeDifference":0.08,"relativeCi95":{"low":-0.01,"high":0.17},"method":"m","verdict":"no clear difference","expected":null,"consistentWithExpected":null},
+              {"kpi":"csat","unit":"ratio","better":"higher","pilot":{"value":null,"numerator":0,"denominator":0},"baseline":{"value":0.8,"numerator":8,"denominator":10},"difference":null,"ci95":null,"relativeDifference":null,"relativeCi95":null,"method":"m","verdict":"not enough data","expected":null,"consistentWithExpected":null}
              ]}
             """,
         }));
@@ -260,8 +261,12 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
         }
 
         Assert.Equal(3, await page.Locator("#pilot-chart rect.expected").CountAsync());
-        Assert.Contains("North <b>pilot</b>", await page.Locator("h2").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("north-6<img src=x onerror=window.__xss=3>", await page.Locator("main p.muted").First.TextContentAsync(), StringComparison.Ordinal);
+        Assert.True(await page.EvaluateAsync<bool>("() => window.__xss === undefined"), "no script from data ran");
         Assert.Contains("+14 [+5.5, +22.5]", await page.Locator("#pilot-chart .interval-row[data-kpi=NPS]").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Contains("-50% [-88%, -13%]", await page.Locator("#pilot-chart .interval-row[data-kpi='Complaint rate (relative)']").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Equal(5, await page.Locator("#pilot-table tbody tr").CountAsync());
+        Assert.Contains("not enough data", await page.Locator("#pilot-table tr[data-kpi=csat]").TextContentAsync(), StringComparison.Ordinal);
         await AssertScreenshotAsync(page, "pilot", "#pilot-chart svg");
     }
 

@@ -331,27 +331,48 @@
       if (e.status === 404) { show(h("h2", {}, "Pilot ", pilotId), h("p", { className: "muted", id: "no-pilot" }, `No comparison for pilot ${pilotId}: `, e.message)); return; }
       throw e;
     }
+    // Shape: PilotReport of the metrics API (docs/metrics.md, "Pilots"). A KPI whose reported
+    // effect is relative (repeat contacts -20%, complaints -50%) is drawn relative to the baseline.
     const rows = (data.kpis || []).map(k => {
+      const relative = !!(k.expected && k.expected.scale === "relative");
       const unit = k.unit;
-      const f = v => unit === "ratio" ? (v > 0 ? "+" : "") + (v * 100).toFixed(1) + " pp" : unit === "seconds" ? (v > 0 ? "+" : "") + Math.round(v) + " s" : (v > 0 ? "+" : "") + (Math.round(v * 10) / 10);
-      const d = k.difference || {};
-      const e = k.expected || {};
-      return { label: kpiName(k.kpi), estimate: d.estimate, low: d.low, high: d.high, expectedLow: e.low, expectedHigh: e.high, format: v => (typeof v === "number" ? f(v) : "–"), k };
+      const signed = (v, text) => (v > 0 ? "+" : "") + text;
+      const f = relative
+        ? v => signed(v, (v * 100).toFixed(0) + "%")
+        : v => unit === "ratio" ? signed(v, (v * 100).toFixed(1) + " pp") : unit === "seconds" ? signed(v, Math.round(v) + " s") : signed(v, String(Math.round(v * 10) / 10));
+      const ci = relative ? k.relativeCi95 : k.ci95;
+      return {
+        label: kpiName(k.kpi) + (relative ? " (relative)" : ""),
+        estimate: relative ? k.relativeDifference : k.difference,
+        low: ci ? ci.low : undefined,
+        high: ci ? ci.high : undefined,
+        expectedLow: k.expected ? k.expected.low : undefined,
+        expectedHigh: k.expected ? k.expected.high : undefined,
+        format: v => (typeof v === "number" && isFinite(v) ? f(v) : "–"),
+        k,
+      };
     });
-    const baseline = data.baseline || {};
+    const shown = rows.filter(r => typeof r.estimate === "number");
+    const baseline = data.baselineKind === "prePilot"
+      ? `the same teams before the pilot (${data.baselineFrom} to ${data.baselineTo})`
+      : `control teams ${(data.baselineTeams || []).join(", ")} (${data.baselineFrom} to ${data.baselineTo})`;
     show(
-      h("h2", {}, "Pilot ", data.name || pilotId, " against its baseline"),
-      h("p", { className: "muted" }, `Pilot teams: ${(data.pilotTeams || []).join(", ")} · baseline: ${baseline.kind === "prePilot" ? `the same teams before the pilot (${baseline.from} to ${baseline.to})` : `control teams ${(baseline.teams || []).join(", ")}`} · ${data.from} to ${data.to}`),
-      h("div", { className: "chart", id: "pilot-chart" }, Charts.intervals({ title: "Difference pilot − baseline with 95% confidence interval", rows })),
+      h("h2", {}, "Pilot ", data.pilotId || pilotId, " against its baseline"),
+      h("p", { className: "muted" }, `Region ${data.regionId} · pilot teams ${(data.pilotTeams || []).join(", ")} (${data.pilotFrom} to ${data.pilotTo}) · baseline: ${baseline}`),
+      h("div", { className: "toolbar" },
+        h("button", { type: "button", className: "secondary", id: "export-csv", onclick: () => download(`/api/pilots/${encodeURIComponent(pilotId)}/comparison?format=csv`, `pilot-${pilotId}.csv`) }, "Export CSV")),
+      h("div", { className: "chart", id: "pilot-chart" }, Charts.intervals({ title: "Difference pilot − baseline with 95% confidence interval", rows: shown })),
+      h("p", { className: "muted" }, "KPIs without enough data on both sides are listed below but not drawn. pp = percentage points."),
       h("table", { id: "pilot-table" },
-        h("thead", {}, h("tr", {}, ["KPI", "Pilot", "Baseline", "Difference", "95% CI", "Reported effect"].map(t => h("th", {}, t)))),
-        h("tbody", {}, rows.map(row => h("tr", {},
+        h("thead", {}, h("tr", {}, ["KPI", "Pilot", "Baseline", "Difference", "95% CI", "Verdict", "Reported effect"].map(t => h("th", {}, t)))),
+        h("tbody", {}, rows.map(row => h("tr", { "data-kpi": row.k.kpi },
           h("th", { scope: "row" }, row.label),
           h("td", { className: "num" }, format(row.k.unit, row.k.pilot && row.k.pilot.value)),
           h("td", { className: "num" }, format(row.k.unit, row.k.baseline && row.k.baseline.value)),
           h("td", { className: "num" }, row.format(row.estimate)),
-          h("td", { className: "num" }, `${row.format(row.low)} to ${row.format(row.high)}`),
-          h("td", { className: "num" }, typeof row.expectedLow === "number" ? `${row.format(row.expectedLow)} to ${row.format(row.expectedHigh)}` : "–"))))));
+          h("td", { className: "num" }, typeof row.low === "number" ? `${row.format(row.low)} to ${row.format(row.high)}` : "–"),
+          h("td", {}, row.k.verdict || "–"),
+          h("td", {}, row.k.expected ? row.k.expected.reported + (row.k.consistentWithExpected === true ? " (consistent)" : row.k.consistentWithExpected === false ? " (not consistent)" : "") : "–"))))));
   }
 
   const PAGES = { overview, team, drill, case: caseView, quality, pilot };

@@ -167,7 +167,7 @@
    * Each row has its own scale (units differ); zero is marked, the expected effect is a shaded band.
    */
   function intervals(opts) {
-    const rowH = 44, left = 210, right = 200, top = 52;
+    const rowH = 44, left = 280, right = 190, top = 52;
     const width = 860, height = top + rowH * Math.max(1, opts.rows.length) + 30;
     const plotW = width - left - right;
     const svg = frame(opts, width, height);
@@ -182,7 +182,7 @@
       g.appendChild(el("text", { x: left - 10, y: cy + 4, "text-anchor": "end" }, r.label));
       g.appendChild(el("line", { x1: left, x2: left + plotW, y1: cy, y2: cy, stroke: "#e8ebef" }));
       if (typeof r.expectedLow === "number" && typeof r.expectedHigh === "number") {
-        g.appendChild(el("rect", { x: Math.min(x(r.expectedLow), x(r.expectedHigh)), y: cy - 12, width: Math.max(2, Math.abs(x(r.expectedHigh) - x(r.expectedLow))), height: 24, fill: "#cfe3cf", class: "expected" }));
+        g.appendChild(el("rect", { x: Math.min(x(r.expectedLow), x(r.expectedHigh)), y: cy - 12, width: Math.max(4, Math.abs(x(r.expectedHigh) - x(r.expectedLow))), height: 24, fill: "#cfe3cf", class: "expected" }));
       }
       g.appendChild(el("line", { x1: x(0), x2: x(0), y1: cy - 16, y2: cy + 16, stroke: "#1f2933", "stroke-dasharray": "3 3", class: "zero" }));
       g.appendChild(el("text", { x: x(0), y: cy + 28, "text-anchor": "middle", class: "zero-label" }, "0"));
