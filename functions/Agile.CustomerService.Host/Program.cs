@@ -1,6 +1,8 @@
 using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Cases;
 using Agile.CustomerService.Application.Metrics;
+using Agile.CustomerService.Application.Retrospectives;
+using Agile.CustomerService.Application.Pilots;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
@@ -11,6 +13,8 @@ using Agile.CustomerService.Host.Dashboard;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.Metrics;
+using Agile.CustomerService.Host.Retros;
+using Agile.CustomerService.Host.Pilots;
 using Agile.CustomerService.Host.Quality;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
@@ -44,6 +48,8 @@ app.MapTeamEndpoints();
 app.MapCustomerEndpoints();
 app.MapFunctionEndpoints();
 app.MapMetricEndpoints();
+app.MapRetroEndpoints();
+app.MapPilotEndpoints();
 app.MapQualityEndpoints();
 app.MapDashboard();
 if (HostSetup.RunsLocally(app.Configuration))
@@ -126,6 +132,9 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<IHandleTimeExemptions, StoredHandleTimeExemptions>();
             services.AddSingleton<MetricsService>();
             services.AddSingleton<FeedbackService>();
+            services.AddSingleton<RetroService>();
+            services.AddSingleton<ImprovementPromptService>();
+            services.AddSingleton<PilotService>();
             services.AddSingleton<IBlobStore>(_ =>
             {
                 var options = configuration.GetSection("Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();

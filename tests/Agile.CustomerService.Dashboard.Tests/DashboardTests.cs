@@ -11,6 +11,7 @@ namespace Agile.CustomerService.Dashboard.Tests;
 public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardApp>
 {
     private const string Range = $"from={DashboardApp.From}&to={DashboardApp.To}";
+    private static readonly string[] PilotTeams = ["north-1", "north-2"];
 
     [Fact]
     public async Task Overview_TeamsSideBySide_ABarPerTeamWithAxesLegendAndTable()
@@ -215,6 +216,35 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     [Fact]
+    public async Task Pilot_DefinedThroughTheApi_DrawsARowPerKpiWithDataAndListsEveryKpi()
+    {
+        var defined = await app.PostAsync("/api/pilots", new
+        {
+            pilotId = "north-pilot",
+            regionId = "north",
+            teamIds = PilotTeams,
+            startDate = "2026-11-22",
+            baseline = new { kind = "prePilot" },
+            by = "admin-1",
+        });
+        defined.EnsureSuccessStatusCode();
+        var comparison = await app.GetJsonAsync("/api/pilots/north-pilot/comparison");
+        var kpis = comparison.GetProperty("kpis").EnumerateArray().ToList();
+        var drawable = kpis.Count(k => k.GetProperty("difference").ValueKind == JsonValueKind.Number);
+        var page = await app.NewPageAsync();
+
+        await app.OpenAsync(page, "/pilot/north-pilot");
+
+        Assert.True(drawable > 0, "the seed gives both periods handled cases");
+        Assert.Equal(drawable, await page.Locator("#pilot-chart .interval-row").CountAsync());
+        Assert.Equal(kpis.Count, await page.Locator("#pilot-table tbody tr").CountAsync());
+        Assert.Contains("the same teams before the pilot", await page.Locator("main p.muted").First.TextContentAsync(), StringComparison.Ordinal);
+        var download = await page.RunAndWaitForDownloadAsync(() => page.Locator("#export-csv").ClickAsync());
+        Assert.Equal(await app.Client.GetStringAsync("/api/pilots/north-pilot/comparison?format=csv"), await File.ReadAllTextAsync(await download.PathAsync(), TestContext.Current.CancellationToken));
+        await AssertScreenshotAsync(page, "pilot-real", "#pilot-chart svg");
+    }
+
+    [Fact]
     public async Task Pilot_NoComparisonYet_SaysSoInsteadOfFailing()
     {
         var page = await app.NewPageAsync();
@@ -225,8 +255,9 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     /// <summary>
-    /// The pilot page against a comparison in the shape of the metrics branch's PilotReport (the
-    /// pilots API is not on this branch yet): the browser is handed that response instead of the app's 404.
+    /// The pilot page with a comparison of known values (every reported effect, a relative one, a KPI
+    /// without data, markup in a team name), handed to the browser by request routing in the shape
+    /// the pilots API returns, so what is drawn can be asserted exactly.
     /// </summary>
     [Fact]
     public async Task Pilot_Comparison_DrawsEachKpisDifferenceWithItsIntervalZeroAndReportedEffect()

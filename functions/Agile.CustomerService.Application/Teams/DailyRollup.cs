@@ -78,6 +78,23 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
 
     public static string DrillKind(DateOnly day) => $"drill:{day:yyyy-MM-dd}";
 
+    public static string DrillId(DateOnly day, string fact, string eventId) => $"drill:{day:yyyy-MM-dd}:{fact}:{eventId}";
+
+    /// <summary>The documents of a rebuild (rollups and drill-down entries), for a bulk load into an emptied store.</summary>
+    public static IEnumerable<(string Partition, PutDocument Document)> Documents(RollupFold fold)
+    {
+        ArgumentNullException.ThrowIfNull(fold);
+        foreach (var r in fold.Rollups)
+        {
+            yield return (Partitions.Team(r.TeamId), StateStoreExtensions.Put(DailyTeamRollup.IdFor(r.Day), Kinds.Rollup, r, PutDocument.Any));
+        }
+
+        foreach (var (team, day, eventId, tag) in fold.Drill)
+        {
+            yield return (Partitions.Team(team), StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
+        }
+    }
+
     /// <summary>
     /// Adds one contribution to its team's day, with the cases behind it and the caller's own
     /// writes, in one commit of the team's partition; nothing if <paramref name="eventId"/> was applied.
@@ -112,7 +129,7 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
                     continue;
                 }
 
-                writes.Add(StateStoreExtensions.Put($"drill:{day:yyyy-MM-dd}:{tag.Fact}:{eventId}", DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
+                writes.Add(StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
             }
 
             var current = await store.ReadAsync<DailyTeamRollup>(partition, DailyTeamRollup.IdFor(day), cancellationToken);

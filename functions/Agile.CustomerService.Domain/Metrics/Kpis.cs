@@ -147,7 +147,7 @@ public static class Kpis
         }
 
         var total = Sum(teamId, ordered, from, to, exempt);
-        return new TeamMetrics(teamId, from, to, agents, Compute(new MetricsInput(total, backlog, EndOf(to, now), agents)), series);
+        return new TeamMetrics(teamId, from, to, agents, Compute(new MetricsInput(total, backlog, EndOf(to, now), agents)), series, total);
     }
 
     /// <summary>The end of a UTC day, or now if the day is not over.</summary>
@@ -160,4 +160,5 @@ public static class Kpis
 
 public sealed record DayMetrics(DateOnly Day, IReadOnlyDictionary<string, KpiValue> Kpis);
 
-public sealed record TeamMetrics(string TeamId, DateOnly From, DateOnly To, int Agents, IReadOnlyDictionary<string, KpiValue> Kpis, IReadOnlyList<DayMetrics> Series);
+/// <summary>A window's KPIs, their per-day series, and the summed rollup they came from (<see cref="Total"/>, for interval estimates).</summary>
+public sealed record TeamMetrics(string TeamId, DateOnly From, DateOnly To, int Agents, IReadOnlyDictionary<string, KpiValue> Kpis, IReadOnlyList<DayMetrics> Series, DailyTeamRollup Total);

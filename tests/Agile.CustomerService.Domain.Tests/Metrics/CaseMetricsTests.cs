@@ -112,4 +112,26 @@ public class CaseMetricsTests
 
         Assert.All(metrics.Kpis.Where(k => k.Key != "customersServedPerAgent"), k => Assert.Null(k.Value.Value));
     }
+
+    [Fact]
+    public void Fold_TwoResolutionsOfOneCustomerOnOneDay_ServeOneCustomer()
+    {
+        var history = new CaseEvent[]
+        {
+            Opened(), Offered(), AcceptedBy(), ResolvedBy("a1", "team-a", 10),
+            new CaseReopened(CaseId, "customer", T0.AddMinutes(30), "not fixed"), Offered(), AcceptedBy(), ResolvedBy("a1", "team-a", 40),
+        };
+        var fold = new RollupFold();
+
+        for (var i = 0; i < history.Length; i++)
+        {
+            foreach (var c in CaseMetrics.Of(history, i, Policy))
+            {
+                fold.Add(c, $"{CaseId}:{i + 1}", _ => "cust-1");
+            }
+        }
+
+        var day = Assert.Single(fold.Rollups);
+        Assert.Equal((2, 1), (day.Resolved, day.CustomersServed));
+    }
 }

@@ -334,7 +334,9 @@
     // Shape: PilotReport of the metrics API (docs/metrics.md, "Pilots"). A KPI whose reported
     // effect is relative (repeat contacts -20%, complaints -50%) is drawn relative to the baseline.
     const rows = (data.kpis || []).map(k => {
-      const relative = !!(k.expected && k.expected.scale === "relative");
+      // Relative when the reported effect is relative and the baseline is not zero (else absolute, without the band).
+      const relative = !!(k.expected && k.expected.scale === "relative" && typeof k.relativeDifference === "number");
+      const band = k.expected && (relative || k.expected.scale === "absolute") ? k.expected : null;
       const unit = k.unit;
       const signed = (v, text) => (v > 0 ? "+" : "") + text;
       const f = relative
@@ -346,8 +348,8 @@
         estimate: relative ? k.relativeDifference : k.difference,
         low: ci ? ci.low : undefined,
         high: ci ? ci.high : undefined,
-        expectedLow: k.expected ? k.expected.low : undefined,
-        expectedHigh: k.expected ? k.expected.high : undefined,
+        expectedLow: band ? band.low : undefined,
+        expectedHigh: band ? band.high : undefined,
         format: v => (typeof v === "number" && isFinite(v) ? f(v) : "–"),
         k,
       };
