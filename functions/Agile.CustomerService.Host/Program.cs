@@ -10,6 +10,7 @@ using Agile.CustomerService.Host;
 using Agile.CustomerService.Host.Authority;
 using Agile.CustomerService.Host.Cases;
 using Agile.CustomerService.Host.Customers;
+using Agile.CustomerService.Host.Dashboard;
 using Agile.CustomerService.Host.Functions;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Host.Metrics;
@@ -18,10 +19,14 @@ using Agile.CustomerService.Host.Retros;
 using Agile.CustomerService.Host.Security;
 using Agile.CustomerService.Host.MicrosoftTeams;
 using Agile.CustomerService.Host.Scheduling;
+using Agile.CustomerService.Host.Quality;
 using Agile.CustomerService.Host.Teams;
 using Agile.CustomerService.Storage.Cosmos;
 using Agile.CustomerService.Storage.Sqlite;
 using Agile.CustomerService.Application;
+using Agile.CustomerService.Application.Blobs;
+using Agile.CustomerService.Application.Quality;
+using Agile.CustomerService.Storage.Blobs;
 using Azure.Monitor.OpenTelemetry.Exporter;
 using Microsoft.AspNetCore.Diagnostics;
 using OpenTelemetry.Logs;
@@ -46,6 +51,7 @@ HostSetup.AddServices(builder.Services, builder.Configuration);
 var app = builder.Build();
 app.UseExceptionHandler(new ExceptionHandlerOptions { ExceptionHandler = HostSetup.HandleExceptionAsync, StatusCodeSelector = HostSetup.StatusFor });
 app.UseStatusCodePages();
+app.UseDashboardFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.MapOpenApi("/api/openapi/{documentName}.json").AllowAnonymousBecause("the API description is public");
@@ -63,6 +69,8 @@ app.MapFunctionEndpoints();
 app.MapMetricEndpoints();
 app.MapRetroEndpoints();
 app.MapPilotEndpoints();
+app.MapQualityEndpoints();
+app.MapDashboard();
 if (!HostSetup.UnderFunctionsHost)
 {
     app.MapLocalEndpoints();
@@ -153,6 +161,13 @@ namespace Agile.CustomerService.Host
             services.AddSingleton<ImprovementPromptService>();
             services.AddSingleton<PilotService>();
             TeamsSetup.AddTeams(services, configuration);
+            services.AddSingleton<IBlobStore>(_ =>
+            {
+                var options = configuration.GetSection("Blobs").Get<BlobStoreOptions>() ?? new BlobStoreOptions();
+                options.ManagedIdentityClientId ??= configuration["AZURE_CLIENT_ID"];
+                return options.Create();
+            });
+            services.AddSingleton<QualityService>();
 
             // The local stand-in for the Functions host's non-HTTP triggers (never in Azure).
             services.AddSingleton<LocalBus>();

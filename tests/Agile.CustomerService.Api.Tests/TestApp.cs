@@ -52,6 +52,8 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     public string DatabasePath => Path.Combine(_directory, "test.db");
 
+    public string BlobsPath => Path.Combine(_directory, "blobs");
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Store:SqlitePath", DatabasePath);
@@ -59,6 +61,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
         builder.UseSetting("Pipeline:RunLocally", "false");
         builder.UseSetting("Auth:TenantId", TestTokens.TenantId);
         builder.UseSetting("Auth:ClientId", TestTokens.ClientId);
+        builder.UseSetting("Blobs:LocalPath", BlobsPath);
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
