@@ -168,6 +168,30 @@ public sealed class NotificationTests : IDisposable
     }
 
     [Fact]
+    public async Task ActionBeyondAnAgentsLimit_TellsTheTeamChannelThatApprovalIsNeeded()
+    {
+        var caseId = await _app.IntakeAsync("cust-00005");
+        await _app.SettleAsync();
+        var c = await _app.CaseAsync(caseId);
+        var owner = c.GetProperty("owningTeamId").GetString()!;
+        var agent = c.GetProperty("offeredTo").GetString()!;
+        await InstallInChannelAsync(owner);
+        var token = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(_app.Settings).Mint(agent, ["Agent"], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
+        using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/customer-actions")
+        {
+            Content = new StringContent($$"""{"agentId":"{{agent}}","action":"refund","amount":900,"reason":"charged three times"}""", System.Text.Encoding.UTF8, "application/json"),
+        };
+        request.Headers.Add("Idempotency-Key", "approval-1");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await _app.Client.SendAsync(request)).StatusCode);
+
+        await _app.SettleAsync();
+
+        var sent = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal) && r.Body.Contains("Approval needed", StringComparison.Ordinal));
+        Assert.Contains("refund of 900 EUR", sent.Body.Replace("Refund", "refund", StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TeamWithoutChannel_NothingIsSentThroughTheConnector()
     {
         await _app.IntakeAsync("cust-00005");

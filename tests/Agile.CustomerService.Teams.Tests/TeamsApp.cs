@@ -49,10 +49,10 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
     {
         Client = CreateClient();
         // API calls of the tests act as an operator (admin, coach, contact source) with a development token.
-        var settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
+        Settings = new Microsoft.Extensions.Configuration.ConfigurationBuilder()
             .AddInMemoryCollection(new Dictionary<string, string?> { ["Store:SqlitePath"] = Path.Combine(_directory, "test.db") })
             .Build();
-        var operatorToken = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(settings)
+        var operatorToken = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(Settings)
             .Mint("test-operator", ["Admin", "Coach", "ContactSource"], TimeSpan.FromHours(2), DateTimeOffset.UtcNow);
         Client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", operatorToken);
         Services.GetRequiredService<FunctionInvoker>().Client = CreateClient();
@@ -63,6 +63,9 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
     public FakeTimeProvider Time { get; } = new(T0);
 
     public HttpClient Client { get; }
+
+    /// <summary>Where the development signing key lives (for tokens of agents).</summary>
+    public IConfiguration Settings { get; }
 
     public string ServiceUrl => Fake.BaseUrl + "/";
 

@@ -44,6 +44,17 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
+        if (change.Event.Type == "ApprovalRequested")
+        {
+            var request = Json.Read<Authority.CustomerAction>(change.Event.Json);
+            await ToTeamAsync(change.Event.EventId, request.TeamId, ChatReply.Text(
+                "Approval needed",
+                $"{request.AgentId} asks for a {request.Action} of {request.Amount} {request.Unit} on case {request.CaseId}: beyond their limit of {request.Limit} {request.Unit}.",
+                $"Reason: {request.Reason}",
+                $"A team lead decides: POST /api/teams/{request.TeamId}/customer-actions/{request.Id}/decision"), cancellationToken);
+            return;
+        }
+
         if (!Notified.Contains(change.Event.Type))
         {
             // Other case events, and any other kind of event sharing the topic, say nothing in Teams.
