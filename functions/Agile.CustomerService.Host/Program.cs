@@ -67,6 +67,7 @@ app.MapTeamsEndpoints();
 app.MapScheduleEndpoints();
 app.MapFunctionEndpoints();
 app.MapMetricEndpoints();
+app.MapExportEndpoints();
 app.MapRetroEndpoints();
 app.MapPilotEndpoints();
 app.MapQualityEndpoints();

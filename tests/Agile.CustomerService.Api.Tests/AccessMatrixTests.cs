@@ -134,6 +134,7 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
         new("GET", "/api/teams/{teamId}/quality/exemptions", "/api/teams/north-1/quality/exemptions", _ => null, [LeadOwn, Coach, Admin]),
         new("GET", "/api/exemptions/{exemptionId}", "/api/exemptions/unknown", _ => null, [Coach, Admin]),
         new("POST", "/api/exemptions/{exemptionId}/decision", "/api/exemptions/unknown/decision", _ => new { coachId = "coach-1", approved = true }, [Coach]),
+        new("GET", "/api/exports/{**name}", "/api/exports/2026/11/24/unknown.csv", _ => null, [Coach, Admin]),
         new("POST", "/api/local/contacts", "/api/local/contacts", _ => new { contactId = "matrix-1", customerId = "cust-00005", channel = "chat", topic = "matrix", tier = "simple" }, [Source, Admin]),
         new("GET", "/api/local/deadletters", "/api/local/deadletters", _ => null, [Admin]),
     ];

@@ -202,7 +202,24 @@ public class MetricsApiTests : IDisposable
             var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
             Assert.Contains("kpi", lines[0]);
             Assert.True(lines.Length > 1, url);
+
+            // Every export is kept as a blob; Content-Location gives it back byte for byte.
+            var stored = response.Content.Headers.ContentLocation?.ToString() ?? response.Headers.GetValues("Content-Location").Single();
+            Assert.StartsWith("/api/exports/", stored, StringComparison.Ordinal);
+            var again = await _app.Client.GetAsync(stored);
+            Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+            Assert.Equal(await response.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
         }
+    }
+
+    [Theory]
+    [InlineData("2026/11/24/nothing-here.csv", HttpStatusCode.NotFound)]
+    [InlineData("2026/11/24/a%20b;c.csv", HttpStatusCode.BadRequest)]
+    public async Task Export_UnknownOrBadName_Is4xx(string name, HttpStatusCode expected)
+    {
+        var response = await _app.Client.GetAsync("/api/exports/" + name);
+
+        Assert.Equal(expected, response.StatusCode);
     }
 
     [Fact]

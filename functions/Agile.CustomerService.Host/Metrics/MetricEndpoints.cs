@@ -227,6 +227,23 @@ internal static class MetricEndpoints
 
     internal static IResult Csv(string fileName, string text) => new CsvResult(fileName, text);
 
+    /// <summary>A stored CSV export, by the name its Content-Location gave.</summary>
+    public static void MapExportEndpoints(this IEndpointRouteBuilder app) =>
+        app.MapGet("/api/exports/{**name}", async (string name, Application.Blobs.IBlobStore blobs, CancellationToken ct) =>
+            {
+                if (!Application.Blobs.BlobNames.IsValidName(name))
+                {
+                    return HttpResults.BadRequest("name must be the path an export's Content-Location gave");
+                }
+
+                return await blobs.GetAsync(Application.Blobs.BlobNames.Exports, name, ct) is { } blob
+                    ? Results.File(blob.Data.ToArray(), blob.ContentType, name[(name.LastIndexOf('/') + 1)..])
+                    : HttpResults.NotFound($"export {name} does not exist");
+            })
+            .WithTags("Metrics")
+            .WithSummary("A CSV export as it was stored when it was downloaded (Content-Location of every ?format=csv answer)")
+            .AllowRoles(Roles.Coach, Roles.Admin);
+
     private static string TeamCsv(TeamMetricsView view)
     {
         var csv = new StringBuilder("teamId,day,kpi,unit,value,numerator,denominator\n");
@@ -272,10 +289,19 @@ internal static class MetricEndpoints
         return csv.ToString();
     }
 
+    /// <summary>
+    /// A CSV export: kept as a blob in the exports container (the record of what left the
+    /// system, and a link to share), then sent; Content-Location names the stored copy.
+    /// </summary>
     private sealed class CsvResult(string fileName, string text) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
+            var blobs = httpContext.RequestServices.GetRequiredService<Application.Blobs.IBlobStore>();
+            var time = httpContext.RequestServices.GetRequiredService<TimeProvider>();
+            var name = $"{time.GetUtcNow():yyyy/MM/dd}/{Guid.NewGuid():N}-{fileName}";
+            await blobs.PutAsync(Application.Blobs.BlobNames.Exports, name, Encoding.UTF8.GetBytes(text), "text/csv; charset=utf-8", httpContext.RequestAborted);
+            httpContext.Response.Headers.ContentLocation = $"/api/exports/{name}";
             httpContext.Response.StatusCode = 200;
             httpContext.Response.ContentType = "text/csv; charset=utf-8";
             httpContext.Response.Headers.ContentDisposition = $"attachment; filename=\"{fileName}\"";
