@@ -29,8 +29,6 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     private const int MaxAttempts = 8;
 
     private readonly KeyedTurns _teamTurns = new();
-    private static readonly TimeSpan CommandRecordLifetime = TimeSpan.FromDays(7);
-
     public RoutingPolicy Policy => policy;
 
     // ---------------------------------------------------------------- intake
@@ -536,30 +534,18 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         }
     }
 
-    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
-    {
-        var record = await store.ReadAsync<CommandRecord>(partition, CommandId(key), cancellationToken);
-        if (record is null)
-        {
-            return null;
-        }
-
-        return record.Value.RequestHash == requestHash
-            ? new Success(record.Value.Status, record.Value.Body, record.Value.ETag, record.Value.Location)
-            : Problem.Invalid($"idempotency key {key} was already used for a different request");
-    }
+    private Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken) =>
+        CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken, null);
 
     private async Task<CommitResult> CommitWithRecordAsync(
         string partition, List<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, string key, string operation,
         string requestHash, int status, string body, string? location, CancellationToken cancellationToken)
     {
         // The ETag of the response is only known after the commit; a replay recomputes it by reading the case.
-        var record = new CommandRecord(key, operation, requestHash, status, body, null, location);
-        writes.Add(StateStoreExtensions.Put(CommandId(key), Kinds.Command, record, null, timeToLive: CommandRecordLifetime));
+        writes.Add(CommandLog.Record(key, operation, requestHash, status, body, null, location, null));
         return await store.CommitAsync(partition, writes, events, cancellationToken);
     }
 
-    private static string CommandId(string key) => $"cmd:{key}";
 
     private static List<OutboxEvent> Outbox(IReadOnlyList<CaseEvent> events, string? correlationId, int versionBefore = 0)
     {

@@ -19,8 +19,6 @@ namespace Agile.CustomerService.Application.Quality;
 public sealed class QualityService(IStateStore store, IBlobStore blobs, CaseService cases, AdminService admin, TimeProvider time)
 {
     private const int MaxAttempts = 8;
-    private static readonly TimeSpan CommandRecordLifetime = TimeSpan.FromDays(7);
-
     // ---------------------------------------------------------------- forbidden phrases
 
     public async Task<bool> TeamExistsAsync(string teamId, CancellationToken cancellationToken) =>
@@ -261,29 +259,17 @@ public sealed class QualityService(IStateStore store, IBlobStore blobs, CaseServ
 
     // ---------------------------------------------------------------- idempotency
 
-    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
-    {
-        var record = await store.ReadAsync<CommandRecord>(partition, CommandId(key), cancellationToken);
-        if (record is null)
-        {
-            return null;
-        }
-
-        return record.Value.RequestHash == requestHash
-            ? new Success(record.Value.Status, record.Value.Body, record.Value.ETag, record.Value.Location)
-            : Problem.Invalid($"idempotency key {key} was already used for a different request");
-    }
+    private Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken) =>
+        CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken, null);
 
     private async Task<CommitResult> CommitWithRecordAsync(
         string partition, List<WriteOperation> writes, string key, string operation,
         string requestHash, int status, string body, string? location, CancellationToken cancellationToken)
     {
-        var record = new CommandRecord(key, operation, requestHash, status, body, null, location);
-        writes.Add(StateStoreExtensions.Put(CommandId(key), Kinds.Command, record, null, timeToLive: CommandRecordLifetime));
+        writes.Add(CommandLog.Record(key, operation, requestHash, status, body, null, location, null));
         return await store.CommitAsync(partition, writes, [], cancellationToken);
     }
 
-    private static string CommandId(string key) => $"cmd:{key}";
 
     private static string Hash(string operation, string body) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + body)));

@@ -39,8 +39,6 @@ public sealed class ScheduleService(IStateStore store, TimeProvider time, CaseSe
     public static readonly TimeSpan DefaultMaxWeeklyHours = TimeSpan.FromHours(40);
 
     private const int MaxAttempts = 8;
-    private static readonly TimeSpan CommandRecordLifetime = TimeSpan.FromDays(7);
-
     // ------------------------------------------------------------------ reads
 
     public async Task<Versioned<SchedulePeriodDocument>?> GetAsync(string teamId, string periodId, CancellationToken cancellationToken) =>
@@ -479,29 +477,17 @@ public sealed class ScheduleService(IStateStore store, TimeProvider time, CaseSe
 
     // ------------------------------------------------------------- idempotency (as CaseService)
 
-    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
-    {
-        var record = await store.ReadAsync<CommandRecord>(partition, CommandId(key), cancellationToken);
-        if (record is null)
-        {
-            return null;
-        }
-
-        return record.Value.RequestHash == requestHash
-            ? new Success(record.Value.Status, record.Value.Body, record.Value.ETag, record.Value.Location)
-            : Problem.Invalid($"idempotency key {key} was already used for a different request");
-    }
+    private Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken) =>
+        CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken, "schedule");
 
     private async Task<CommitResult> CommitWithRecordAsync(
         string partition, List<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, string key, string operation,
         string requestHash, int status, string body, string? location, CancellationToken cancellationToken)
     {
-        var record = new CommandRecord(key, operation, requestHash, status, body, null, location);
-        writes.Add(StateStoreExtensions.Put(CommandId(key), Kinds.Command, record, null, timeToLive: CommandRecordLifetime));
+        writes.Add(CommandLog.Record(key, operation, requestHash, status, body, null, location, "schedule"));
         return await store.CommitAsync(partition, writes, events, cancellationToken);
     }
 
-    private static string CommandId(string key) => $"cmd:schedule:{key}";
 
     private static string Hash(string operation, string body) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + body)));

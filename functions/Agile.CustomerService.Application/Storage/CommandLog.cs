@@ -5,7 +5,7 @@ using Agile.CustomerService.Application.Cases;
 namespace Agile.CustomerService.Application.Storage;
 
 /// <summary>
-/// Idempotency records for commands outside the case lifecycle (surveys, complaints, retros,
+/// Idempotency records of every command (cases, schedules, quality, surveys, complaints, retros,
 /// pilots): the first result of a key is kept in the partition the command writes, in the same
 /// commit, and a repeat with the same key and body gets it back (ADR 0005).
 /// </summary>
@@ -13,7 +13,8 @@ public static class CommandLog
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromDays(7);
 
-    public static string Id(string key) => $"cmd:{key}";
+    /// <summary>The record's id; a scope keeps one service's keys apart from another's in a shared partition.</summary>
+    public static string Id(string key, string? scope = null) => scope is null ? $"cmd:{key}" : $"cmd:{scope}:{key}";
 
     public static string Hash(string operation, string body) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(operation + "\n" + body)));
@@ -22,9 +23,9 @@ public static class CommandLog
     public static string DeterministicId(string scope, string key) =>
         new Guid(SHA256.HashData(Encoding.UTF8.GetBytes(scope + "\n" + key)).AsSpan(0, 16)).ToString("N");
 
-    public static async Task<Outcome?> ReplayAsync(IStateStore store, string partition, string key, string requestHash, CancellationToken cancellationToken)
+    public static async Task<Outcome?> ReplayAsync(IStateStore store, string partition, string key, string requestHash, CancellationToken cancellationToken, string? scope = null)
     {
-        var record = await store.ReadAsync<CommandRecord>(partition, Id(key), cancellationToken);
+        var record = await store.ReadAsync<CommandRecord>(partition, Id(key, scope), cancellationToken);
         if (record is null)
         {
             return null;
@@ -36,5 +37,9 @@ public static class CommandLog
     }
 
     public static PutDocument Record(string key, string operation, string requestHash, Success success) =>
-        StateStoreExtensions.Put(Id(key), Kinds.Command, new CommandRecord(key, operation, requestHash, success.Status, success.BodyJson, success.ETag, success.Location), null, timeToLive: Lifetime);
+        Record(key, operation, requestHash, success.Status, success.BodyJson, success.ETag, success.Location);
+
+    /// <summary>The record written (create-only) in the same commit as the command's effects.</summary>
+    public static PutDocument Record(string key, string operation, string requestHash, int status, string body, string? etag, string? location, string? scope = null) =>
+        StateStoreExtensions.Put(Id(key, scope), Kinds.Command, new CommandRecord(key, operation, requestHash, status, body, etag, location), null, timeToLive: Lifetime);
 }
