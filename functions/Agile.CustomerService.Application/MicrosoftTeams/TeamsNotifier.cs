@@ -16,6 +16,9 @@ public enum Delivery
 /// <summary>The ways out to Microsoft Teams: the Bot Connector (a conversation) and the Graph activity feed (a person).</summary>
 public interface ITeamsMessenger
 {
+    /// <summary>False when no bot is configured (the local run, a pilot without Teams): nothing is sent.</summary>
+    bool Enabled { get; }
+
     /// <summary>Posts a card to a conversation. Transient failures are retried inside; what still fails throws.</summary>
     Task<Delivery> SendAsync(ConversationReference conversation, ChatReply reply, CancellationToken cancellationToken);
 
@@ -44,6 +47,11 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
+        if (!messenger.Enabled)
+        {
+            return;
+        }
+
         if (change.Event.Type == "ApprovalRequested")
         {
             var request = Json.Read<Authority.CustomerAction>(change.Event.Json);

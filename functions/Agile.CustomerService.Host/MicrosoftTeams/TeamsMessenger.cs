@@ -23,7 +23,9 @@ internal sealed record TeamsCredential(TokenCredential Credential)
     public static TeamsCredential From(TeamsOptions options) => new(
         options.ClientSecret is { Length: > 0 } secret && options.AppId is { Length: > 0 } appId
             ? new Azure.Identity.ClientSecretCredential(options.TenantId ?? "botframework.com", appId, secret)
-            : new Azure.Identity.ManagedIdentityCredential(Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId ?? options.AppId ?? "")));
+            : new Azure.Identity.ManagedIdentityCredential((options.ManagedIdentityClientId ?? options.AppId) is { Length: > 0 } clientId
+                ? Azure.Identity.ManagedIdentityId.FromUserAssignedClientId(clientId)
+                : Azure.Identity.ManagedIdentityId.SystemAssigned));
 }
 
 /// <summary>
@@ -44,6 +46,8 @@ internal sealed class TeamsMessenger : ITeamsMessenger
     private readonly ILogger<TeamsMessenger> _logger;
     private readonly ResiliencePipeline<HttpResponseMessage> _retry;
     private GraphServiceClient? _graph;
+
+    public bool Enabled => !string.IsNullOrEmpty(_options.AppId);
 
     public TeamsMessenger(HttpClient http, TeamsCredential credential, TeamsOptions options, ConversationRateLimiter limiter, TimeProvider time, ILogger<TeamsMessenger> logger)
     {
