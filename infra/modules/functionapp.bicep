@@ -122,6 +122,8 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Cosmos__AccountEndpoint', value: cosmosAccountEndpoint }
         { name: 'Cosmos__Database', value: cosmosDatabaseName }
         { name: 'Region__Id', value: regionId }
+        { name: 'Blobs__Provider', value: 'azure' }
+        { name: 'Blobs__AccountEndpoint', value: 'https://${storageAccountName}.blob.${environment().suffixes.storage}/' }
         { name: 'Auth__TenantId', value: tenant().tenantId }
         { name: 'Auth__ClientId', value: apiClientId }
         { name: 'Auth__DevelopmentTokens', value: 'false' }

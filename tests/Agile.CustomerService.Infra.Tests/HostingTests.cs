@@ -24,10 +24,22 @@ public sealed class HostingTests(CompiledMain main)
         "Cosmos__AccountEndpoint",
         "Cosmos__Database",
         "Region__Id",
+        "Blobs__Provider",
+        "Blobs__AccountEndpoint",
+        "Auth__TenantId",
+        "Auth__ClientId",
+        "Auth__DevelopmentTokens",
     ];
 
     private static readonly string[] SettingsFlexRejects =
         ["FUNCTIONS_WORKER_RUNTIME", "WEBSITE_RUN_FROM_PACKAGE", "FUNCTIONS_EXTENSION_VERSION", "AzureWebJobsStorage"];
+
+    [Fact]
+    public void FunctionApp_InAzure_RefusesDevelopmentTokensAndTrustsItsTenant()
+    {
+        Assert.Equal("false", main.AppSettings["Auth__DevelopmentTokens"]);
+        Assert.False(string.IsNullOrWhiteSpace(main.AppSettings["Auth__TenantId"]));
+    }
 
     [Fact]
     public void FunctionApp_Hosting_IsFlexConsumptionLinuxCustomRuntime()
