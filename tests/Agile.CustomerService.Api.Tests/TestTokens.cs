@@ -23,7 +23,11 @@ public static class TestTokens
 
     public static readonly string[] Operator = ["Admin", "Coach", "ContactSource"];
 
-    public static string For(string user, params string[] roles) => Mint(user, roles);
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> Minted = new(StringComparer.Ordinal);
+
+    /// <summary>A valid token for a user and roles; minted once per test process (RSA signing is the costly part).</summary>
+    public static string For(string user, params string[] roles) =>
+        Minted.GetOrAdd(user + "|" + string.Join(",", roles), _ => Mint(user, roles));
 
     public static string Mint(
         string user,

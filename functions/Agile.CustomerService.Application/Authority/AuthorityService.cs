@@ -67,8 +67,9 @@ public sealed class AuthorityService(IStateStore store, CaseService cases, TimeP
             return Problem.Invalid(problem);
         }
 
-        var units = limits.Select(l => l with { Unit = AuthorityCatalogue.Default.First(d => d.Action == l.Action).Unit, Ceiling = AuthorityCatalogue.Default.First(d => d.Action == l.Action).Ceiling });
-        var agreement = new TeamAgreement(teamId, [.. units], by, time.GetUtcNow());
+        // Units and ceilings are the catalogue's, whatever the request said.
+        var agreed = limits.Select(l => AuthorityCatalogue.LimitsFor(l.Action, null) is var d ? l with { Unit = d.Unit, Ceiling = d.Ceiling } : l);
+        var agreement = new TeamAgreement(teamId, [.. agreed], by, time.GetUtcNow());
         var evt = new OutboxEvent($"{teamId}:agreement:{agreement.AgreedAt.ToUnixTimeMilliseconds()}", "AuthorityAgreementChanged", Json.Write(agreement), null);
         await store.CommitAsync(Partitions.Team(teamId), [StateStoreExtensions.Put(AgreementId, Kinds.AuthorityAgreement, agreement, PutDocument.Any)], [evt], cancellationToken);
         return new Success(200, Json.Write(agreement));
@@ -98,7 +99,7 @@ public sealed class AuthorityService(IStateStore store, CaseService cases, TimeP
         var id = ActionId(request.AgentId, idempotencyKey);
         if (await store.ReadAsync<CustomerAction>(partition, id, cancellationToken) is { } replay)
         {
-            return Replayed(replay.Value);
+            return Created(replay.Value);
         }
 
         var agreement = await AgreementAsync(index.Value.TeamId, cancellationToken);
@@ -115,7 +116,7 @@ public sealed class AuthorityService(IStateStore store, CaseService cases, TimeP
             cancellationToken);
         if (result is CommitConflict && await store.ReadAsync<CustomerAction>(partition, id, cancellationToken) is { } raced)
         {
-            return Replayed(raced.Value);
+            return Created(raced.Value);
         }
 
         return Created(action);
@@ -195,6 +196,4 @@ public sealed class AuthorityService(IStateStore store, CaseService cases, TimeP
 
     private static Success Created(CustomerAction action) =>
         new(action.Status == CustomerActionStatus.Done ? 201 : 202, Json.Write(action), Location: $"/api/teams/{action.TeamId}/customer-actions/{action.Id}");
-
-    private static Success Replayed(CustomerAction action) => Created(action);
 }
