@@ -65,6 +65,8 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
             _ => new { name = "Agent 5 of north-1", level = "proficient", skills = new[] { "billing" }, capacity = 3 }, [Admin]),
         new("PUT", "/api/teams/{teamId}/agents/{agentId}/availability", "/api/teams/north-1/agents/north-1-a03/availability", _ => new { available = true }, [AgentOwn, LeadOwn, Admin]),
         new("PUT", "/api/teams/{teamId}/agents/{agentId}/availability", "/api/teams/north-1/agents/north-1-a04/availability", _ => new { available = true }, [LeadOwn, Admin]),
+        new("PUT", "/api/teams/{teamId}/leads", "/api/teams/north-1/leads", _ => new { agentIds = new[] { "north-1-a10" } }, [Admin]),
+        new("GET", "/api/teams/{teamId}/leads", "/api/teams/north-1/leads", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
         new("GET", "/api/agents/{agentId}", "/api/agents/north-1-a04", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
         new("GET", "/api/teams/{teamId}/board", "/api/teams/north-1/board", _ => null, [AgentOwn, LeadOwn, Coach, Admin]),
         new("PUT", "/api/customers/{customerId}", "/api/customers/cust-00005", _ => new { name = "Customer 5", regionId = "north", segment = "residential", tier = "standard" }, [Admin]),

@@ -152,6 +152,10 @@ public class BadInputTests : IDisposable
         { "availability missing", "/api/teams/north-1/agents/north-1-a01/availability", "{}", 400, "available" },
         { "availability of non-member", "/api/teams/north-1/agents/north-2-a01/availability", "{\"available\":true}", 404, "not a member of team north-1" },
         { "transfer to unknown team", "/api/customers/cust-00005/owner", "{\"teamId\":\"nowhere\",\"by\":\"admin\",\"reason\":\"x\"}", 422, "team nowhere does not exist" },
+        { "leads missing", "/api/teams/north-1/leads", "{}", 400, "agentIds (a list, may be empty) is required" },
+        { "lead from another team", "/api/teams/north-1/leads", "{\"agentIds\":[\"north-1-a10\",\"north-2-a01\"]}", 422, "north-2-a01 is not a member of team north-1" },
+        { "leads of unknown team", "/api/teams/nowhere/leads", "{\"agentIds\":[]}", 404, "team nowhere does not exist" },
+        { "too many leads", "/api/teams/north-1/leads", "{\"agentIds\":[\"a\",\"b\",\"c\",\"d\",\"e\",\"f\",\"g\",\"h\",\"i\",\"j\",\"k\"]}", 400, "agentIds.length" },
         { "transfer of unknown customer", "/api/customers/cust-99999/owner", "{\"teamId\":\"north-1\",\"by\":\"admin\",\"reason\":\"x\"}", 404, "not registered" },
     };
 
@@ -173,6 +177,7 @@ public class BadInputTests : IDisposable
     [InlineData("/api/customers/nobody")]
     [InlineData("/api/teams/nowhere")]
     [InlineData("/api/teams/nowhere/board")]
+    [InlineData("/api/teams/nowhere/leads")]
     [InlineData("/api/agents/nobody")]
     public async Task Read_UnknownId_Is404ProblemDetails(string url)
     {

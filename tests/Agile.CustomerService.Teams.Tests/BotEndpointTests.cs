@@ -194,8 +194,8 @@ public sealed class BotEndpointTests : IDisposable
     [Fact]
     public async Task Invoke_ApproveUnknownRequest_IsRefusedInTheCard()
     {
-        await _app.LinkAsync("north-1-a01");
-        var invoke = _app.Activity("invoke", "north-1-a01");
+        await _app.LinkAsync("north-1-a10");
+        var invoke = _app.Activity("invoke", "north-1-a10");
         invoke["name"] = "adaptiveCard/action";
         invoke["value"] = new JsonObject { ["action"] = new JsonObject { ["verb"] = "approve", ["data"] = new JsonObject { ["target"] = "swap-1" } } };
 

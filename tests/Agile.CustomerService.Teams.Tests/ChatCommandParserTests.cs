@@ -54,6 +54,13 @@ public sealed class ChatCommandParserTests
         Assert.Equal(new RequestTimeOff(DateOnly.Parse(from, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(to, System.Globalization.CultureInfo.InvariantCulture)), ChatCommandParser.Parse(text));
 
     [Theory]
+    [InlineData("retro well pairing on billing helped", "WentWell", "pairing on billing helped", false)]
+    [InlineData("Retro IMPROVE anonymously too many transfers", "ToImprove", "too many transfers", true)]
+    [InlineData("retro idea call back before the bill", "Idea", "call back before the bill", false)]
+    public void Parse_Retro_IsAnItemOfThatKind(string text, string kind, string itemText, bool anonymous) =>
+        Assert.Equal(new AddRetroItem(Enum.Parse<Domain.Retrospectives.RetroItemKind>(kind), itemText, anonymous), ChatCommandParser.Parse(text));
+
+    [Theory]
     [InlineData("")]
     [InlineData("   ")]
     [InlineData("help")]
@@ -76,6 +83,10 @@ public sealed class ChatCommandParserTests
     [InlineData("time off 2026-12-03..2026-12-01")]
     [InlineData("time off 2026-01-01..2026-12-31")]
     [InlineData("my")]
+    [InlineData("retro")]
+    [InlineData("retro well")]
+    [InlineData("retro anonymously well done")]
+    [InlineData("retro maybe more coffee")]
     [InlineData("my cases please")]
     [InlineData("drop table cases;")]
     [InlineData("\u0000\u0001\u0002")]

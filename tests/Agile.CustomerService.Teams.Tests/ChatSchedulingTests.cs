@@ -74,6 +74,40 @@ public sealed class ChatSchedulingTests : IDisposable
         Assert.Equal("Default", reply.Color);
         Assert.Contains(reply.Line(1), TimeOffAnswers);
     }
+
+    [Fact]
+    public async Task TimeOff_ThatWouldLeaveTheNeedUncovered_GoesToTheChannelAndTheLeadApprovesItThere()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await _app.LinkAsync("north-1-a10");
+        var channel = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf("north-1"));
+        channel["channelData"] = new System.Text.Json.Nodes.JsonObject { ["tenant"] = new System.Text.Json.Nodes.JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new System.Text.Json.Nodes.JsonObject { ["id"] = TeamsApp.ThreadOf("north-1") } };
+        await _app.PostActivityAsync(channel, _app.Token());
+        await OpenPeriodAsync();
+        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
+            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
+        Assert.Equal("The shift is yours.", (await SayAsync("north-1-a03", $"claim {open}")).Line(1));
+
+        var asked = await SayAsync("north-1-a03", "time off 2026-11-30");
+        await _app.SettleAsync();
+
+        Assert.Equal("Your team decides: the request is waiting for a team lead.", asked.Line(1));
+        var card = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf("north-1"), StringComparison.Ordinal)).Json["attachments"]![0]!["content"]!;
+        Assert.Equal("Time off: the team decides", card["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Contains("north-1-a03 asks for time off", card["body"]![1]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.StartsWith("It would break:", card["body"]![2]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
+        var requestId = card["actions"]![0]!["data"]!["target"]!.GetValue<string>();
+
+        var invoke = _app.Activity("invoke", "north-1-a10");
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "approve", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = requestId } } };
+        var decided = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+
+        Assert.Equal("Time off approved.", decided.Line(1));
+        var period = await TeamsApp.Json(await _app.Client.GetAsync(Period));
+        Assert.Contains(requestId, period.ToString(), StringComparison.Ordinal);
+        Assert.Contains("\"approved\"", period.ToString(), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Reads the parts of a reply card the tests look at.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Agile.CustomerService.Application.MicrosoftTeams;
 using Agile.CustomerService.Application.Storage;
@@ -175,15 +176,19 @@ public sealed class NotificationTests : IDisposable
         Assert.Equal("SLA at risk", sent.Json["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>());
     }
 
-    [Fact]
-    public async Task ActionBeyondAnAgentsLimit_TellsTheTeamChannelThatApprovalIsNeeded()
+    /// <summary>An agent of cust-00005's owning team asks for a refund beyond their limit; the team has a channel and a lead with a chat.</summary>
+    private async Task<(string Owner, string Agent, string Lead, string ActionId)> ApprovalAskedAsync()
     {
         var caseId = await _app.IntakeAsync("cust-00005");
         await _app.SettleAsync();
         var c = await _app.CaseAsync(caseId);
         var owner = c.GetProperty("owningTeamId").GetString()!;
         var agent = c.GetProperty("offeredTo").GetString()!;
+        var lead = agent == $"{owner}-a10" ? $"{owner}-a09" : $"{owner}-a10";
+        (await _app.Client.PutAsJsonAsync($"/api/teams/{owner}/leads", new { agentIds = new[] { lead } })).EnsureSuccessStatusCode();
         await InstallInChannelAsync(owner);
+        await _app.LinkAsync(lead);
+        await InstallPersonalAsync(lead);
         var token = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(_app.Settings).Mint(agent, ["Agent"], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/customer-actions")
         {
@@ -191,12 +196,85 @@ public sealed class NotificationTests : IDisposable
         };
         request.Headers.Add("Idempotency-Key", "approval-1");
         request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        Assert.Equal(System.Net.HttpStatusCode.Accepted, (await _app.Client.SendAsync(request)).StatusCode);
-
+        var response = await _app.Client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var actionId = (await TeamsApp.Json(response)).GetProperty("id").GetString()!;
         await _app.SettleAsync();
 
-        var sent = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal) && r.Body.Contains("Approval needed", StringComparison.Ordinal));
-        Assert.Contains("refund of 900 EUR", sent.Body.Replace("Refund", "refund", StringComparison.Ordinal), StringComparison.Ordinal);
+        // Linked to a Teams user only now: the link replaces the development-tenant user the token above was for.
+        await _app.LinkAsync(agent);
+        await InstallPersonalAsync(agent);
+        return (owner, agent, lead, actionId);
+    }
+
+    private async Task<JsonNodeCard> ClickAsync(string agent, string verb, string target)
+    {
+        var invoke = _app.Activity("invoke", agent);
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = new JsonObject { ["target"] = target } } };
+        var response = await _app.PostActivityAsync(invoke, _app.Token());
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(response)).GetProperty("value").GetRawText())!);
+    }
+
+    [Fact]
+    public async Task ActionBeyondAnAgentsLimit_TheChannelAndTheLeadGetACardWithApproveAndDecline()
+    {
+        var (owner, _, lead, actionId) = await ApprovalAskedAsync();
+
+        var toChannel = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal) && r.Body.Contains("Approval needed", StringComparison.Ordinal));
+        var toLead = Assert.Single(_app.Received(), r => r.Path.Contains("chat-" + lead, StringComparison.Ordinal) && r.Body.Contains("Approval needed", StringComparison.Ordinal));
+        Assert.Contains("refund of 900 EUR", toChannel.Body.Replace("Refund", "refund", StringComparison.Ordinal), StringComparison.Ordinal);
+        foreach (var sent in new[] { toChannel, toLead })
+        {
+            var actions = sent.Json["attachments"]![0]!["content"]!["actions"]!.AsArray();
+            Assert.Equal(["approve", "decline"], actions.Select(a => a!["verb"]!.GetValue<string>()));
+            Assert.All(actions, a => Assert.Equal(actionId, a!["data"]!["target"]!.GetValue<string>()));
+        }
+    }
+
+    [Fact]
+    public async Task ApproveClickedByTheLead_ActionIsApprovedAuditedAndTheAgentIsTold()
+    {
+        var (owner, agent, lead, actionId) = await ApprovalAskedAsync();
+
+        var card = await ClickAsync(lead, "approve", actionId);
+        await _app.SettleAsync();
+
+        Assert.Equal("Default", card.Color);
+        var trail = await TeamsApp.Json(await _app.Client.GetAsync($"/api/teams/{owner}/customer-actions"));
+        var action = Assert.Single(trail.EnumerateArray(), a => a.GetProperty("id").GetString() == actionId);
+        Assert.Equal("approved", action.GetProperty("status").GetString());
+        Assert.Equal(lead, action.GetProperty("decidedBy").GetString());
+        var told = Assert.Single(_app.Received(), r => r.Path.Contains("chat-" + agent, StringComparison.Ordinal) && r.Body.Contains("Your request is approved", StringComparison.Ordinal));
+        Assert.Contains($"approved by {lead}", told.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ApproveClickedByATeammateWhoIsNotALead_IsRefusedAndChangesNothing()
+    {
+        var (owner, agent, lead, actionId) = await ApprovalAskedAsync();
+        var teammate = new[] { $"{owner}-a01", $"{owner}-a02", $"{owner}-a03" }.First(a => a != agent && a != lead);
+        await _app.LinkAsync(teammate);
+
+        var card = await ClickAsync(teammate, "approve", actionId);
+
+        Assert.Equal("Attention", card.Color);
+        Assert.Contains($"only a lead of team {owner} decides", card.Line(1), StringComparison.Ordinal);
+        var trail = await TeamsApp.Json(await _app.Client.GetAsync($"/api/teams/{owner}/customer-actions"));
+        Assert.Equal("pendingApproval", Assert.Single(trail.EnumerateArray()).GetProperty("status").GetString());
+    }
+
+    [Fact]
+    public async Task DeclineClickedByTheAgentWhoAsked_IsRefusedEvenWhenTheyLead()
+    {
+        var (owner, agent, _, actionId) = await ApprovalAskedAsync();
+        (await _app.Client.PutAsJsonAsync($"/api/teams/{owner}/leads", new { agentIds = new[] { agent } })).EnsureSuccessStatusCode();
+
+        var card = await ClickAsync(agent, "decline", actionId);
+
+        Assert.Equal("Attention", card.Color);
+        Assert.Contains("someone other than the agent who made it", card.Line(1), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -10,6 +10,15 @@ public sealed record AgentIndex(string AgentId, string TeamId);
 
 public sealed record TeamView(Team Team, int CustomerCount, int ActiveAgents, int SpareCapacity, int Queued, IReadOnlyList<AgentSlot> Agents);
 
+/// <summary>
+/// The agents who lead a team. Bearer sign-in takes the TeamLead app role from the token; Microsoft
+/// Teams activities carry no app roles, so in Teams this list says who may decide the team's requests.
+/// </summary>
+public sealed record TeamLeads(string TeamId, IReadOnlyList<string> AgentIds, string SetBy, DateTimeOffset SetAt)
+{
+    public const string Id = "team-leads";
+}
+
 public sealed record CustomerView(Customer Customer, IReadOnlyList<CaseSummary> Cases);
 
 public sealed record CaseSummary(string CaseId, Domain.Cases.CaseStatus Status, string Topic, string OwningTeamId, string HandlingTeamId, DateTimeOffset OpenedAt);
@@ -230,6 +239,39 @@ public sealed class AdminService(IStateStore store, CaseService cases, TimeProvi
         }
 
         return Problem.Conflict($"customer {customerId} kept changing; try again");
+    }
+
+    /// <summary>Names the team's leads (members of the team); the list replaces the previous one.</summary>
+    public async Task<Outcome> PutLeadsAsync(string teamId, IReadOnlyList<string> agentIds, string by, CancellationToken cancellationToken)
+    {
+        if (await TeamState.LoadAsync(store, teamId, withQueue: false, cancellationToken) is not { } team)
+        {
+            return Problem.NotFound($"team {teamId} does not exist");
+        }
+
+        if (agentIds.FirstOrDefault(a => team.Dispatch.Agent(a) is null) is { } stranger)
+        {
+            return Problem.Invalid($"{stranger} is not a member of team {teamId}");
+        }
+
+        var leads = new TeamLeads(teamId, [.. agentIds.Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal)], by, time.GetUtcNow());
+        await store.CommitAsync(Partitions.Team(teamId), cancellationToken, StateStoreExtensions.Put(TeamLeads.Id, Kinds.TeamLeads, leads, PutDocument.Any));
+        return new Success(200, Json.Write(leads));
+    }
+
+    public async Task<TeamLeads?> LeadsAsync(string teamId, CancellationToken cancellationToken) =>
+        (await store.ReadAsync<TeamLeads>(Partitions.Team(teamId), TeamLeads.Id, cancellationToken))?.Value;
+
+    /// <summary>Whether the agent leads the team they belong to; their team, when they have one.</summary>
+    public async Task<(string? TeamId, bool IsLead)> LeadershipAsync(string agentId, CancellationToken cancellationToken)
+    {
+        if (await AgentAsync(agentId, cancellationToken) is not { } index)
+        {
+            return (null, false);
+        }
+
+        var leads = await LeadsAsync(index.TeamId, cancellationToken);
+        return (index.TeamId, leads?.AgentIds.Contains(agentId, StringComparer.Ordinal) == true);
     }
 
     public async Task<AgentIndex?> AgentAsync(string agentId, CancellationToken cancellationToken) =>

@@ -24,6 +24,9 @@ public sealed class DemoSeed(IStateStore store, ILogger<DemoSeed> logger)
 
     public static string Segment(int team) => team <= 4 ? "residential" : "business";
 
+    /// <summary>The demo teams' lead: their tenth agent, an expert.</summary>
+    public static string LeadOf(string teamId) => $"{teamId}-a{AgentsPerTeam:D2}";
+
     public static string CustomerId(int n) => $"cust-{n.ToString("D5", CultureInfo.InvariantCulture)}";
 
     public async Task<bool> SeedIfEmptyAsync(int customers, CancellationToken cancellationToken)
@@ -52,6 +55,8 @@ public sealed class DemoSeed(IStateStore store, ILogger<DemoSeed> logger)
             documents.Add((Partitions.Team(team.Id), TeamState.PutDispatch(dispatch, PutDocument.Any)));
             documents.AddRange(agents.Select(a => (Partitions.Directory, StateStoreExtensions.Put($"agent:{a.Id}", Kinds.AgentIndex, new AgentIndex(a.Id, team.Id), PutDocument.Any))));
             documents.AddRange(agents.SelectMany(a => DevelopmentLinks(a.Id)));
+            documents.Add((Partitions.Team(team.Id), StateStoreExtensions.Put(
+                TeamLeads.Id, Kinds.TeamLeads, new TeamLeads(team.Id, [LeadOf(team.Id)], "seed", DateTimeOffset.UnixEpoch), PutDocument.Any)));
         }
 
         await LoadAsync(documents, cancellationToken);

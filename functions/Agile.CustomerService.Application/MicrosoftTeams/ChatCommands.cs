@@ -25,6 +25,9 @@ public sealed record ClaimShift(string ShiftId) : ChatCommand;
 
 public sealed record SwapShift(string ShiftId, string WithAgentId) : ChatCommand;
 
+/// <summary>An item for the team's open retrospective; an anonymous one keeps no author.</summary>
+public sealed record AddRetroItem(Domain.Retrospectives.RetroItemKind Kind, string Text, bool Anonymous) : ChatCommand;
+
 /// <summary>Time off for whole days, <see cref="From"/> to <see cref="To"/> inclusive.</summary>
 public sealed record RequestTimeOff(DateOnly From, DateOnly To) : ChatCommand;
 
@@ -54,6 +57,7 @@ public static partial class ChatCommandParser
         claim <shift> — claim an open shift
         swap <shift> with <agent> — propose a shift swap
         time off <yyyy-mm-dd>[..<yyyy-mm-dd>] — request time off
+        retro <well|improve|idea> [anonymously] <text> — add an item to your team's open retrospective
         """;
 
     public static ChatCommand Parse(string? text)
@@ -103,6 +107,7 @@ public static partial class ChatCommandParser
                 ? new SwapShift(words[1], words[3])
                 : Expect("swap <shift> with <agent>"),
             _ when Is(0, "time") && Is(1, "off") => TimeOff(words.Skip(2).ToArray()),
+            _ when Is(0, "retro") => RetroItem(words.Skip(1).ToArray()),
             _ => new NotUnderstood($"'{Clip(words[0])}' is not a command"),
         };
     }
@@ -137,6 +142,22 @@ public static partial class ChatCommandParser
         return to.DayNumber - from.DayNumber + 1 > MaxTimeOffDays
             ? new NotUnderstood($"time off is at most {MaxTimeOffDays} days per request")
             : new RequestTimeOff(from, to);
+    }
+
+    private static ChatCommand RetroItem(string[] words)
+    {
+        Domain.Retrospectives.RetroItemKind? kind = words.Length == 0 ? null : words[0].ToLowerInvariant() switch
+        {
+            "well" or "went-well" => Domain.Retrospectives.RetroItemKind.WentWell,
+            "improve" or "to-improve" => Domain.Retrospectives.RetroItemKind.ToImprove,
+            "idea" => Domain.Retrospectives.RetroItemKind.Idea,
+            _ => null,
+        };
+        var anonymous = words.Length > 1 && (words[1].Equals("anonymously", StringComparison.OrdinalIgnoreCase) || words[1].Equals("anonymous", StringComparison.OrdinalIgnoreCase));
+        var text = string.Join(' ', words.Skip(anonymous ? 2 : 1));
+        return kind is null || text.Length == 0
+            ? Expect("retro <well|improve|idea> [anonymously] <text>")
+            : new AddRetroItem(kind.Value, text, anonymous);
     }
 
     private static bool Date(string text, out DateOnly date) =>

@@ -1,4 +1,5 @@
 using Agile.CustomerService.Application.Admin;
+using Agile.CustomerService.Application.Authority;
 using Agile.CustomerService.Application.Cases;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
@@ -22,15 +23,45 @@ public sealed record ChatReply(string Title, IReadOnlyList<string> Lines, IReadO
 /// rules and writes as the HTTP API). Every case command goes through the case decider: a
 /// case not offered to the caller cannot be taken, one not assigned to them cannot be resolved.
 /// </summary>
-public sealed class ChatDispatcher(CaseService cases, AdminService admin, BoardProjection boards, IStateStore store, IScheduleCommands schedule)
+public sealed class ChatDispatcher(
+    CaseService cases, AdminService admin, BoardProjection boards, IStateStore store, IScheduleCommands schedule, AuthorityService authority, Retrospectives.RetroService retros)
 {
     public const string TakeVerb = "take";
     public const string ApproveVerb = "approve";
     public const string DeclineVerb = "decline";
 
-    /// <summary>Approve or decline a scheduling request (Action.Execute on an approval card).</summary>
-    public async Task<ChatReply> DecideRequestAsync(string agentId, string requestId, bool approve, CancellationToken cancellationToken) =>
-        Schedule(approve ? "Approve request" : "Decline request", await schedule.DecideAsync(agentId, requestId, approve, cancellationToken));
+    /// <summary>
+    /// Approve or decline a team request (Action.Execute on an approval card): a customer action
+    /// beyond an agent's authority (<c>action-…</c>), or a shift swap or time off (a GUID). Only
+    /// the team's leads decide (<see cref="TeamLeads"/>: Teams activities carry no app roles).
+    /// </summary>
+    public async Task<ChatReply> DecideRequestAsync(string agentId, string requestId, bool approve, CancellationToken cancellationToken)
+    {
+        var title = approve ? "Approve request" : "Decline request";
+        var (teamId, isLead) = await admin.LeadershipAsync(agentId, cancellationToken);
+        if (teamId is null)
+        {
+            return ChatReply.Refused(title, $"agent {agentId} is not a member of any team");
+        }
+
+        if (!isLead)
+        {
+            return ChatReply.Refused(title, $"only a lead of team {teamId} decides its requests; an admin names the leads (PUT /api/teams/{teamId}/leads)");
+        }
+
+        if (!requestId.StartsWith("action-", StringComparison.Ordinal))
+        {
+            return Schedule(title, await schedule.DecideAsync(agentId, requestId, approve, cancellationToken));
+        }
+
+        return await authority.DecideAsync(teamId, requestId, approve, agentId, "decided in Microsoft Teams", cancellationToken) switch
+        {
+            Success s when Json.Read<CustomerAction>(s.BodyJson) is var a => ChatReply.Text(
+                title, $"{a.Action} of {a.Amount} {a.Unit} for case {a.CaseId}, asked by {a.AgentId}: {a.Status.ToString().ToLowerInvariant()} by {a.DecidedBy}."),
+            Problem p => ChatReply.Refused(title, p.Detail),
+            _ => ChatReply.Refused(title, "the request could not be decided"),
+        };
+    }
 
     public async Task<ChatReply> RunAsync(string agentId, ChatCommand command, CancellationToken cancellationToken) => command switch
     {
@@ -45,6 +76,7 @@ public sealed class ChatDispatcher(CaseService cases, AdminService admin, BoardP
         ClaimShift c => Schedule("Claim shift", await schedule.ClaimAsync(agentId, c.ShiftId, cancellationToken)),
         SwapShift s => Schedule("Swap shift", await schedule.SwapAsync(agentId, s.ShiftId, s.WithAgentId, cancellationToken)),
         RequestTimeOff t => Schedule("Time off", await schedule.TimeOffAsync(agentId, t.From, t.To, cancellationToken)),
+        AddRetroItem r => await RetroItemAsync(agentId, r, cancellationToken),
         _ => ChatReply.Refused("Not understood", "unknown command"),
     };
 
@@ -76,6 +108,29 @@ public sealed class ChatDispatcher(CaseService cases, AdminService admin, BoardP
         CaseIds.CustomerOf(caseId) is null
             ? Task.FromResult(ChatReply.Refused("Take", $"'{caseId}' is not a case id"))
             : CaseCommandAsync(caseId, "Take", (_, at) => new AcceptOffer(agentId, at), c => $"You hold case {c.Id} ({c.Topic}).", cancellationToken);
+
+    private async Task<ChatReply> RetroItemAsync(string agentId, AddRetroItem item, CancellationToken cancellationToken)
+    {
+        if (await admin.AgentAsync(agentId, cancellationToken) is not { } agent)
+        {
+            return ChatReply.Refused("Retrospective", $"agent {agentId} is not a member of any team");
+        }
+
+        var open = (await retros.ListAsync(agent.TeamId, cancellationToken)).LastOrDefault(r => r.Status == Domain.Retrospectives.RetroStatus.Open);
+        if (open is null)
+        {
+            return ChatReply.Refused("Retrospective", $"team {agent.TeamId} has no open retrospective; a team lead or coach opens one");
+        }
+
+        // The same message sent twice adds one item.
+        var key = "teams:retro:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{agentId}\n{item.Kind}\n{item.Text}")))[..32];
+        return await retros.AddItemAsync(agent.TeamId, open.Sprint, item.Kind, item.Text, agentId, item.Anonymous, key, cancellationToken) switch
+        {
+            Success => ChatReply.Text("Retrospective", $"Added to retrospective {open.Sprint}{(item.Anonymous ? " without your name" : "")}: {item.Text}"),
+            Problem p => ChatReply.Refused("Retrospective", p.Detail),
+            _ => ChatReply.Refused("Retrospective", "the item could not be added"),
+        };
+    }
 
     private async Task<ChatReply> HelpAsync(string agentId, AskHelp help, CancellationToken cancellationToken)
     {

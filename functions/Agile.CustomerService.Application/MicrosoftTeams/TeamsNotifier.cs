@@ -34,9 +34,13 @@ public interface ITeamsMessenger
 /// recipient (a sent marker), so a redelivered event sends nothing twice; a crash between the
 /// send and the marker can repeat one message, which at-least-once delivery allows.
 /// </summary>
-public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
+public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, Admin.AdminService admin, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
 {
     public const string CaseOfferedActivity = "caseOffered";
+    public const string ApprovalDecidedActivity = "approvalDecided";
+    public const string ApprovalNeededActivity = "approvalNeeded";
+    public const string RetroReminderActivity = "retroReminder";
+    private const int MaxListed = 10;
 
     public string Name => "teams";
 
@@ -52,15 +56,23 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
             return;
         }
 
-        if (change.Event.Type == "ApprovalRequested")
+        switch (change.Event.Type)
         {
-            var request = Json.Read<Authority.CustomerAction>(change.Event.Json);
-            await ToTeamAsync(change.Event.EventId, request.TeamId, ChatReply.Text(
-                "Approval needed",
-                $"{request.AgentId} asks for a {request.Action} of {request.Amount} {request.Unit} on case {request.CaseId}: beyond their limit of {request.Limit} {request.Unit}.",
-                $"Reason: {request.Reason}",
-                $"A team lead decides: POST /api/teams/{request.TeamId}/customer-actions/{request.Id}/decision"), cancellationToken);
-            return;
+            case "ApprovalRequested":
+                await ApprovalNeededAsync(change.Event.EventId, Json.Read<Authority.CustomerAction>(change.Event.Json), cancellationToken);
+                return;
+            case "ApprovalDecided":
+                await ApprovalDecidedAsync(change.Event.EventId, Json.Read<Authority.CustomerAction>(change.Event.Json), cancellationToken);
+                return;
+            case Retrospectives.RetroService.OpenedEvent:
+                await RetroOpenedAsync(change.Event.EventId, Json.Read<Domain.Retrospectives.Retrospective>(change.Event.Json), cancellationToken);
+                return;
+            case Retrospectives.RetroService.ClosedEvent:
+                await RetroClosedAsync(change.Event.EventId, Json.Read<Domain.Retrospectives.Retrospective>(change.Event.Json), cancellationToken);
+                return;
+            case "SwapReferredToTeam" or "TimeOffReferredToTeam":
+                await ScheduleDecisionNeededAsync(change.Event.EventId, change.Event.Type, change.Event.Json, cancellationToken);
+                return;
         }
 
         if (!Notified.Contains(change.Event.Type))
@@ -93,6 +105,101 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
         }
     }
 
+    /// <summary>The retro is open: the team is asked for its items, and reminded of the previous retro's action items to review first.</summary>
+    private Task RetroOpenedAsync(string eventId, Domain.Retrospectives.Retrospective retro, CancellationToken cancellationToken)
+    {
+        var lines = new List<string>
+        {
+            $"Sprint {retro.From:yyyy-MM-dd} to {retro.To:yyyy-MM-dd}: add what went well, what to improve and your ideas (retro <well|improve|idea> <text>).",
+        };
+        if (retro.Review.Count > 0)
+        {
+            lines.Add($"First we review the {retro.Review.Count} action items of sprint {retro.PreviousSprint}:");
+            lines.AddRange(retro.Review.Take(MaxListed).Select(r => $"{r.Action.Title} ({r.Action.OwnerId}, due {r.Action.DueDate:yyyy-MM-dd})"));
+        }
+
+        return ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is open", lines, []), cancellationToken);
+    }
+
+    /// <summary>The retro is closed: its action items to the channel, and each owner is reminded of theirs.</summary>
+    private async Task RetroClosedAsync(string eventId, Domain.Retrospectives.Retrospective retro, CancellationToken cancellationToken)
+    {
+        var lines = retro.Actions.Count == 0
+            ? ["No action items this time."]
+            : retro.Actions.Take(MaxListed).Select(a => $"{a.Title}: {a.OwnerId}, due {a.DueDate:yyyy-MM-dd}").ToList();
+        await ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is closed: {retro.Actions.Count} action items", lines, []), cancellationToken);
+        foreach (var owned in retro.Actions.GroupBy(a => a.OwnerId, StringComparer.Ordinal))
+        {
+            await ToAgentAsync(
+                eventId, retro.TeamId, owned.Key,
+                new ChatReply($"Your action items from retrospective {retro.Sprint}", [.. owned.Select(a => $"{a.Title}, due {a.DueDate:yyyy-MM-dd}")], []),
+                RetroReminderActivity, $"your action items of sprint {retro.Sprint}", cancellationToken);
+        }
+    }
+
+    private static ChatAction[] DecisionButtons(string requestId) =>
+        [new("Approve", ChatDispatcher.ApproveVerb, requestId), new("Decline", ChatDispatcher.DeclineVerb, requestId)];
+
+    private Task ApprovalNeededAsync(string eventId, Authority.CustomerAction request, CancellationToken cancellationToken) =>
+        ToTeamAndLeadsAsync(eventId, request.TeamId, request.AgentId, new ChatReply(
+            "Approval needed",
+            [
+                $"{request.AgentId} asks for a {request.Action} of {request.Amount} {request.Unit} on case {request.CaseId}: beyond their limit of {request.Limit} {request.Unit}.",
+                $"Reason: {request.Reason}",
+                "A team lead decides.",
+            ],
+            DecisionButtons(request.Id)), $"{request.Action} on case {request.CaseId}", cancellationToken);
+
+    /// <summary>A request for the team's decision: to its channel, and to each lead personally (not to a lead who asked).</summary>
+    private async Task ToTeamAndLeadsAsync(string eventId, string teamId, string askedBy, ChatReply reply, string topic, CancellationToken cancellationToken)
+    {
+        await ToTeamAsync(eventId, teamId, reply, cancellationToken);
+        foreach (var lead in (await admin.LeadsAsync(teamId, cancellationToken))?.AgentIds ?? [])
+        {
+            if (lead != askedBy)
+            {
+                await ToAgentAsync(eventId, teamId, lead, reply, ApprovalNeededActivity, topic, cancellationToken);
+            }
+        }
+    }
+
+    private Task ApprovalDecidedAsync(string eventId, Authority.CustomerAction decided, CancellationToken cancellationToken) =>
+        ToAgentAsync(eventId, decided.TeamId, decided.AgentId, ChatReply.Text(
+            decided.Status == Authority.CustomerActionStatus.Approved ? "Your request is approved" : "Your request is declined",
+            $"{decided.Action} of {decided.Amount} {decided.Unit} on case {decided.CaseId}: {decided.Status.ToString().ToLowerInvariant()} by {decided.DecidedBy}.",
+            $"Reason: {decided.DecisionReason}"), ApprovalDecidedActivity, $"{decided.Action} on case {decided.CaseId}", cancellationToken);
+
+    /// <summary>A swap or time off that coverage or a rule would not allow on its own: the team decides, from its channel.</summary>
+    private async Task ScheduleDecisionNeededAsync(string eventId, string type, string json, CancellationToken cancellationToken)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var teamId = root.GetProperty("teamId").GetString()!;
+        var data = root.GetProperty("data");
+        var reasons = data.TryGetProperty("reasons", out var r) && r.ValueKind == System.Text.Json.JsonValueKind.Array
+            ? [.. r.EnumerateArray().Select(v => v.TryGetProperty("message", out var m) ? m.GetString() : null).OfType<string>().Take(5)]
+            : new List<string>();
+        string requestId, asked, askedBy;
+        if (type == "SwapReferredToTeam")
+        {
+            var swap = data.GetProperty("swap");
+            requestId = swap.GetProperty("swapId").GetString()!;
+            askedBy = swap.GetProperty("requesterId").GetString()!;
+            asked = $"{askedBy} and {swap.GetProperty("peerId").GetString()} want to swap a shift.";
+        }
+        else
+        {
+            var request = data.GetProperty("request");
+            requestId = request.GetProperty("requestId").GetString()!;
+            askedBy = request.GetProperty("agentId").GetString()!;
+            asked = $"{request.GetProperty("agentId").GetString()} asks for time off from {request.GetProperty("from").GetDateTime():yyyy-MM-dd HH:mm} until {request.GetProperty("until").GetDateTime():yyyy-MM-dd HH:mm}.";
+        }
+
+        var title = type == "SwapReferredToTeam" ? "Shift swap: the team decides" : "Time off: the team decides";
+        await ToTeamAndLeadsAsync(eventId, teamId, askedBy, new ChatReply(
+            title, [asked, .. reasons.Select(x => $"It would break: {x}"), "A team lead decides."], DecisionButtons(requestId)), title, cancellationToken);
+    }
+
     private async Task ToTeamAsync(string eventId, string teamId, ChatReply reply, CancellationToken cancellationToken)
     {
         var recipient = $"team:{teamId}";
@@ -114,21 +221,28 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, I
 
     private async Task ToPersonAsync(string eventId, CaseOffered offered, CancellationToken cancellationToken)
     {
-        var recipient = $"agent:{offered.AgentId}";
-        var partition = Partitions.Team(offered.TeamId);
+        var topic = (await cases.GetAsync(offered.CaseId, cancellationToken))?.Value.State.Topic ?? offered.CaseId;
+        await ToAgentAsync(
+            eventId, offered.TeamId, offered.AgentId,
+            new ChatReply("A case is offered to you", [$"{topic}", $"Case {offered.CaseId}; the offer expires at {offered.ExpiresAt:HH:mm} UTC."], [new ChatAction("Take", ChatDispatcher.TakeVerb, offered.CaseId)]),
+            CaseOfferedActivity, topic, cancellationToken);
+    }
+
+    /// <summary>To a person: their chat with the bot, else an activity-feed notification (its preview is the card's first line).</summary>
+    private async Task ToAgentAsync(string eventId, string teamId, string agentId, ChatReply reply, string activityType, string topic, CancellationToken cancellationToken)
+    {
+        var recipient = $"agent:{agentId}";
+        var partition = Partitions.Team(teamId);
         if (await directory.WasSentAsync(partition, eventId, recipient, cancellationToken)
-            || await directory.IdentityOfAgentAsync(offered.AgentId, cancellationToken) is not { } person)
+            || await directory.IdentityOfAgentAsync(agentId, cancellationToken) is not { } person)
         {
             return;
         }
 
-        var topic = (await cases.GetAsync(offered.CaseId, cancellationToken))?.Value.State.Topic ?? offered.CaseId;
+        var preview = reply.Lines.Count > 0 ? $"{reply.Title}: {reply.Lines[0]}" : reply.Title;
         var delivery = await directory.UserConversationAsync(person.TenantId, person.ObjectId, cancellationToken) is { } conversation
-            ? await messenger.SendAsync(
-                conversation,
-                new ChatReply("A case is offered to you", [$"{topic}", $"Case {offered.CaseId}; the offer expires at {offered.ExpiresAt:HH:mm} UTC."], [new ChatAction("Take", ChatDispatcher.TakeVerb, offered.CaseId)]),
-                cancellationToken)
-            : await messenger.NotifyFeedAsync(person, CaseOfferedActivity, $"A case is offered to you: {topic}", topic, cancellationToken);
+            ? await messenger.SendAsync(conversation, reply, cancellationToken)
+            : await messenger.NotifyFeedAsync(person, activityType, preview, topic, cancellationToken);
         await MarkAsync(partition, eventId, recipient, delivery, cancellationToken);
     }
 

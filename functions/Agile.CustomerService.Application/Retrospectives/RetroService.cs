@@ -14,6 +14,9 @@ namespace Agile.CustomerService.Application.Retrospectives;
 /// </summary>
 public sealed class RetroService(IStateStore store, MetricsService metrics, TimeProvider time)
 {
+    public const string OpenedEvent = "RetroOpened";
+    public const string ClosedEvent = "RetroClosed";
+
     private const int MaxAttempts = 8;
 
     public static string IdFor(string sprint) => $"retro:{sprint}";
@@ -56,9 +59,11 @@ public sealed class RetroService(IStateStore store, MetricsService metrics, Time
         var snapshot = new MetricsSnapshot(from, to, current!.Kpis, previousFrom, previousTo, before!.Kpis);
         var retro = Retro.Open(teamId, sprint, from, to, by, time.GetUtcNow(), previous, snapshot);
         var success = new Success(201, Json.Write(retro), null, $"/api/teams/{teamId}/retros/{sprint}");
-        var result = await store.CommitAsync(partition, cancellationToken,
-            StateStoreExtensions.Put(IdFor(sprint), Kinds.Retro, retro, null),
-            CommandLog.Record(key, "retro-open", hash, success));
+        var result = await store.CommitAsync(
+            partition,
+            [StateStoreExtensions.Put(IdFor(sprint), Kinds.Retro, retro, null), CommandLog.Record(key, "retro-open", hash, success)],
+            [Announcement(retro, OpenedEvent)],
+            cancellationToken);
         return result is Committed
             ? success
             : await CommandLog.ReplayAsync(store, partition, key, hash, cancellationToken) ?? Problem.Conflict($"team {teamId} already has a retro for sprint {sprint}");
@@ -81,11 +86,15 @@ public sealed class RetroService(IStateStore store, MetricsService metrics, Time
             (r, _) => Retro.ReviewAction(r, actionId, outcome, note), cancellationToken);
 
     public Task<Outcome> CloseAsync(string teamId, string sprint, string by, string key, CancellationToken cancellationToken) =>
-        MutateAsync(teamId, sprint, key, "retro-close", by, [], 200, (r, at) => Retro.Close(r, by, at), cancellationToken);
+        MutateAsync(teamId, sprint, key, "retro-close", by, [], 200, (r, at) => Retro.Close(r, by, at), cancellationToken, announce: ClosedEvent);
+
+    /// <summary>Opening and closing a retro are announced (the Teams notifier reminds the team's channel and the action items' owners).</summary>
+    private static OutboxEvent Announcement(Retrospective retro, string type) =>
+        new($"retro:{retro.TeamId}:{retro.Sprint}:{type}", type, Json.Write(retro), null);
 
     private async Task<Outcome> MutateAsync(
         string teamId, string sprint, string key, string operation, string body, IReadOnlyList<string> members, int status,
-        Func<Retrospective, DateTimeOffset, RetroDecision> decide, CancellationToken cancellationToken)
+        Func<Retrospective, DateTimeOffset, RetroDecision> decide, CancellationToken cancellationToken, string? announce = null)
     {
         var partition = Partitions.Team(teamId);
         var hash = CommandLog.Hash(operation, sprint + "\n" + body);
@@ -118,9 +127,11 @@ public sealed class RetroService(IStateStore store, MetricsService metrics, Time
                     return new Success(200, Json.Write(unchanged.Retro), stored.ETag);
                 case RetroChanged changed:
                     var success = new Success(status, Json.Write(changed.Retro), null, $"/api/teams/{teamId}/retros/{sprint}");
-                    var result = await store.CommitAsync(partition, cancellationToken,
-                        StateStoreExtensions.Put(IdFor(sprint), Kinds.Retro, changed.Retro, stored.ETag),
-                        CommandLog.Record(key, operation, hash, success));
+                    var result = await store.CommitAsync(
+                        partition,
+                        [StateStoreExtensions.Put(IdFor(sprint), Kinds.Retro, changed.Retro, stored.ETag), CommandLog.Record(key, operation, hash, success)],
+                        announce is null ? [] : [Announcement(changed.Retro, announce)],
+                        cancellationToken);
                     if (result is Committed committed)
                     {
                         return success with { ETag = committed.ETags[IdFor(sprint)] };

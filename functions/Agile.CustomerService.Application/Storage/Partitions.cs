@@ -66,6 +66,7 @@ public static class Kinds
     public const string CustomerAction = "customer-action";
     public const string Schedule = "schedule";
     public const string Roster = "roster";
+    public const string TeamLeads = "team-leads";
     public const string ShiftsLink = "shifts-link";
     public const string ShiftsSync = "shifts-sync";
 }

@@ -15,6 +15,8 @@ internal sealed record AgentBody(string? Name, AgentLevel? Level, IReadOnlyList<
 
 internal sealed record AvailabilityBody(bool? Available);
 
+internal sealed record LeadsBody(IReadOnlyList<string>? AgentIds);
+
 internal sealed record BoardView(string TeamId, BoardCounts Counts, IReadOnlyList<BoardEntry> Owned, IReadOnlyList<BoardEntry> Helping);
 
 /// <summary>What a team lead sees at a glance: owned work (wherever it is worked) and assists given.</summary>
@@ -81,6 +83,31 @@ internal static class TeamEndpoints
             })
             .WithSummary("Add or update a team member")
             .AllowRoles(Roles.Admin);
+
+        api.MapPut("/teams/{teamId}/leads", async (string teamId, HttpRequest request, AdminService admin, CancellationToken ct) =>
+            {
+                var (body, _, error) = await Body.ReadAsync<LeadsBody>(request);
+                if (error is not null)
+                {
+                    return error;
+                }
+
+                var ids = body!.AgentIds;
+                return Validate.First(
+                        ids is null ? "agentIds (a list, may be empty) is required" : null,
+                        Validate.Range("agentIds.length", ids?.Count ?? 0, 0, 10),
+                        ids?.Select(a => Validate.Id("agentIds[]", a)).FirstOrDefault(p => p is not null))
+                    ?? (await admin.PutLeadsAsync(teamId, ids!, request.HttpContext.User.Describe(), ct)).ToHttp();
+            })
+            .WithSummary("Name the team's leads: who decides the team's requests from Microsoft Teams (Teams carries no app roles)")
+            .AllowRoles(Roles.Admin);
+
+        api.MapGet("/teams/{teamId}/leads", async (string teamId, AdminService admin, CancellationToken ct) =>
+                await admin.TeamAsync(teamId, ct) is null
+                    ? HttpResults.NotFound($"team {teamId} does not exist")
+                    : HttpResults.Json(await admin.LeadsAsync(teamId, ct) ?? new TeamLeads(teamId, [], "nobody", DateTimeOffset.UnixEpoch)))
+            .WithSummary("The team's leads")
+            .AllowTeam(TeamScope.Team, [Roles.Agent], [Roles.Coach, Roles.Admin]);
 
         api.MapPut("/teams/{teamId}/agents/{agentId}/availability", async (string teamId, string agentId, HttpRequest request, AdminService admin, CancellationToken ct) =>
             {
