@@ -67,6 +67,12 @@ param apiClientId string = ''
 @maxValue(730)
 param logRetentionInDays int = 30
 
+@description('Id of the Teams app package (teams/build-package.sh --app-id); empty: the bot app id.')
+param teamsAppId string = ''
+
+@description('Which Teams team\'s channel hears about each of our teams: { \'north-1\': \'19:...@thread.tacv2\' }.')
+param teamsThreads object = {}
+
 var suffix = uniqueString(subscription().id, resourceGroup().id, pilotName)
 var baseName = 'agilecs-${pilotName}'
 var appInsightsName = 'appi-${baseName}-${suffix}'
@@ -155,6 +161,8 @@ module functionApp 'modules/functionapp.bicep' = {
     appInsightsName: appInsightsName
     regionId: regionId
     apiClientId: apiClientId
+    teamsAppId: teamsAppId
+    teamsThreads: teamsThreads
     maximumInstanceCount: maximumInstanceCount
     instanceMemoryMB: instanceMemoryMB
   }
@@ -167,7 +175,8 @@ module bot 'modules/bot.bicep' = {
     botName: 'bot-${baseName}-${suffix}'
     displayName: 'Agile Customer Service (${regionId})'
     sku: botSku
-    messagingEndpoint: 'https://${functionApp.outputs.defaultHostName}/api/teams/messages'
+    // TeamsEndpoints maps the Bot Framework messaging endpoint at /api/messages.
+    messagingEndpoint: 'https://${functionApp.outputs.defaultHostName}/api/messages'
     identityId: identity.id
     identityClientId: identity.properties.clientId
     tenantId: tenant().tenantId

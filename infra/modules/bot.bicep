@@ -1,6 +1,6 @@
 // Azure Bot for Microsoft Teams. It authenticates as the pilot's user-assigned
 // managed identity (single tenant, no client secret) and posts Teams activities
-// to the Function App's catch-all HTTP function at /api/teams/messages.
+// to the Function App's HTTP function at /api/messages (TeamsEndpoints).
 
 @description('Tags applied to every resource.')
 param tags object

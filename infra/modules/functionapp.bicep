@@ -47,6 +47,12 @@ param regionId string
 @description('Client id of the API app registration: the audience of bearer tokens (Auth__ClientId).')
 param apiClientId string
 
+@description('Id of the Teams app (manifest id), for activity-feed deep links; empty: the bot app id.')
+param teamsAppId string = ''
+
+@description('Our team id -> the Teams team\'s thread id (19:...@thread.tacv2) whose channel hears about that team.')
+param teamsThreads object = {}
+
 @description('Upper bound of Flex Consumption instances.')
 @minValue(1)
 @maxValue(1000)
@@ -127,8 +133,12 @@ resource site 'Microsoft.Web/sites@2024-11-01' = {
         { name: 'Auth__TenantId', value: tenant().tenantId }
         { name: 'Auth__ClientId', value: apiClientId }
         { name: 'Auth__DevelopmentTokens', value: 'false' }
-        { name: 'Bot__AppId', value: identityClientId }
-        { name: 'Bot__TenantId', value: tenant().tenantId }
+        // Microsoft Teams (docs/teams.md): the bot is the pilot identity (bot.bicep); Bot Framework tokens
+        // are checked against its app id, proactive messages and Graph calls use its managed identity.
+        { name: 'MicrosoftTeams__Bot__AppId', value: identityClientId }
+        { name: 'MicrosoftTeams__Bot__ManagedIdentityClientId', value: identityClientId }
+        { name: 'MicrosoftTeams__TeamsAppId', value: empty(teamsAppId) ? identityClientId : teamsAppId }
+        { name: 'MicrosoftTeams__TeamThreads', value: join(map(items(teamsThreads), t => '${t.key}=${t.value}'), ';') }
       ]
     }
     functionAppConfig: {

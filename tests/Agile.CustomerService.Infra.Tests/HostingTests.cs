@@ -139,8 +139,27 @@ public sealed class HostingTests(CompiledMain main)
 
         var endpoint = bot.GetString("properties.endpoint") ?? string.Empty;
 
-        Assert.StartsWith("[format('https://{0}/api/teams/messages', ", endpoint, StringComparison.Ordinal);
+        Assert.StartsWith("[format('https://{0}/api/messages', ", endpoint, StringComparison.Ordinal);
         Assert.Contains(".outputs.defaultHostName.value", endpoint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_TeamsSettings_AreTheOnesTheHandlerReads()
+    {
+        var settings = main.AppSettings;
+
+        // TeamsOptions reads the MicrosoftTeams section; a bare Bot__ setting would be ignored.
+        Assert.DoesNotContain(settings.Keys, name => name.StartsWith("Bot__", StringComparison.Ordinal));
+        Assert.True(main.Template.IsIdentityProperty(settings["MicrosoftTeams__Bot__AppId"], "clientId"), settings["MicrosoftTeams__Bot__AppId"]);
+        Assert.True(main.Template.IsIdentityProperty(settings["MicrosoftTeams__Bot__ManagedIdentityClientId"], "clientId"));
+        Assert.Contains("parameters('teamsThreads')", settings["MicrosoftTeams__TeamThreads"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FunctionApp_AppSettingNames_AreValidOnLinux()
+    {
+        // Linux app settings become environment variables: letters, digits, underscores and periods only.
+        Assert.All(main.AppSettings.Keys, name => Assert.Matches("^[A-Za-z_][A-Za-z0-9_.]*$", name));
     }
 
     [Fact]

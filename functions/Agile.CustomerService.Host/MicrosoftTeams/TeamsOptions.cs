@@ -6,7 +6,8 @@ internal sealed record TeamsTeam(string TeamId, string? TeamsTeamId, byte[]? Web
 /// <summary>
 /// Configuration of the Microsoft Teams surface (section <c>MicrosoftTeams</c>):
 /// <c>Bot:AppId</c>, <c>Bot:TenantId</c>, <c>Bot:OpenIdMetadataUrl</c>, <c>Bot:Issuers</c>, <c>Bot:ClientSecret</c> (dev only),
-/// <c>Graph:BaseUrl</c>, <c>PublicBaseUrl</c>, and per team <c>Teams:{teamId}:TeamsTeamId</c> / <c>Teams:{teamId}:WebhookSecret</c>.
+/// <c>Graph:BaseUrl</c>, <c>PublicBaseUrl</c>, and per team <c>Teams:{teamId}:TeamsTeamId</c> / <c>Teams:{teamId}:WebhookSecret</c>
+/// (or all thread ids in one <c>TeamThreads</c> setting).
 /// </summary>
 internal sealed class TeamsOptions
 {
@@ -60,6 +61,27 @@ internal sealed class TeamsOptions
             }
 
             teams.Add(new TeamsTeam(team.Key, team["TeamsTeamId"], key));
+        }
+
+        // The same mapping in one setting, "north-1=19:…@thread.tacv2;north-2=…": Linux app settings
+        // cannot carry a team id with a hyphen in their names (how Bicep sets it).
+        foreach (var pair in (section["TeamThreads"] ?? "").Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var parts = pair.Split('=', 2, StringSplitOptions.TrimEntries);
+            if (parts.Length != 2 || parts[0].Length == 0 || parts[1].Length == 0)
+            {
+                throw new InvalidOperationException($"{Section}:TeamThreads holds '{pair}': expected teamId=teamsThreadId pairs separated by ';'");
+            }
+
+            var configured = teams.FindIndex(t => t.TeamId == parts[0]);
+            if (configured < 0)
+            {
+                teams.Add(new TeamsTeam(parts[0], parts[1], null));
+            }
+            else if (teams[configured].TeamsTeamId is null)
+            {
+                teams[configured] = teams[configured] with { TeamsTeamId = parts[1] };
+            }
         }
 
         var issuers = section.GetSection("Bot:Issuers").Get<string[]>();
