@@ -197,6 +197,44 @@ public sealed class DashboardTests(DashboardApp app) : IClassFixture<DashboardAp
     }
 
     [Fact]
+    public async Task AsTeamsTab_OutsideTeams_LoadsTeamsJsAndSaysWhySignInFailedWithoutCallingTheApi()
+    {
+        var context = await app.Browser.NewContextAsync();
+        var page = await context.NewPageAsync();
+        var scripts = new List<(string Url, int Status)>();
+        var apiCalls = new List<string>();
+        page.Response += (_, response) => scripts.Add((response.Url, response.Status));
+        page.Request += (_, request) =>
+        {
+            if (request.Url.Contains("/api/metrics", StringComparison.Ordinal))
+            {
+                apiCalls.Add(request.Url);
+            }
+        };
+
+        await page.GotoAsync($"{app.BaseUrl}/dashboard?inTeams=true");
+        await page.WaitForSelectorAsync("body[data-state=ready]", new PageWaitForSelectorOptions { Timeout = 20_000 });
+
+        Assert.Contains(scripts, s => s.Url.EndsWith("/api/dashboard/vendor/MicrosoftTeams.min.js", StringComparison.Ordinal) && s.Status == 200);
+        Assert.True(await page.EvaluateAsync<bool>("typeof window.microsoftTeams?.authentication?.getAuthToken === 'function'"));
+        Assert.Contains("Microsoft Teams did not sign you in", await page.Locator("[role=alert]").TextContentAsync(), StringComparison.Ordinal);
+        Assert.Empty(apiCalls);
+        Assert.EndsWith("/api/dashboard/?inTeams=true", page.Url, StringComparison.Ordinal);
+        await context.CloseAsync();
+    }
+
+    [Fact]
+    public void VendoredTeamsJs_IsThePinnedNpmReleaseUnchanged()
+    {
+        var vendor = Path.Combine(DashboardApp.RepositoryRoot(), "functions", "Agile.CustomerService.Host", "wwwroot", "dashboard", "vendor");
+        var readme = File.ReadAllText(Path.Combine(vendor, "README.md"));
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(Path.Combine(vendor, "MicrosoftTeams.min.js"))));
+
+        Assert.Contains($"sha256 {hash}", readme, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Pages_ServedUnderTheApiPrefixWithAStrictContentSecurityPolicy()
     {
         using var noRedirect = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false }) { BaseAddress = new Uri(app.BaseUrl) };

@@ -51,6 +51,7 @@ internal static class DashboardEndpoints
                 ? Results.File(System.IO.Path.Combine(Folder, "index.html"), "text/html; charset=utf-8")
                 : Results.Redirect(Path + "/"))
             .ExcludeFromDescription().AllowAnonymousBecause("the dashboard's page holds no data; its API calls carry the caller's token");
-        app.MapGet("/dashboard", () => Results.Redirect(Path + "/")).ExcludeFromDescription().AllowAnonymousBecause("a redirect to the dashboard");
+        // The query is kept: a Teams tab opens the page with ?inTeams=true.
+        app.MapGet("/dashboard", (HttpRequest request) => Results.Redirect(Path + "/" + request.QueryString)).ExcludeFromDescription().AllowAnonymousBecause("a redirect to the dashboard");
     }
 }

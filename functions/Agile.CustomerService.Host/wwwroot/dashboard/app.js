@@ -19,9 +19,45 @@
     } catch { /* no storage: calls go without a token and get 401 */ }
   })();
 
-  /** The bearer token for the API (until Teams SSO provides one: sessionStorage 'acs-token'). */
+  /** The bearer token for the API: from Teams single sign-on in a Teams tab, else the one handed over (sessionStorage 'acs-token'). */
   function token() {
     try { return sessionStorage.getItem("acs-token"); } catch { return null; }
+  }
+
+  // As a Teams tab (contentUrl ...?inTeams=true) the page asks Teams for the signed-in user's token
+  // for our API (manifest webApplicationInfo: api://{domain}/{API client id}), through Microsoft's
+  // TeamsJS library (vendor/, pinned). Teams caches and renews it; it is asked for before every page.
+  const inTeams = new URL(window.location.href).searchParams.get("inTeams") === "true";
+  let teamsReady = null;
+
+  function loadScript(src) {
+    return new Promise((resolve, reject) => {
+      const script = document.createElement("script");
+      script.src = src;
+      script.onload = resolve;
+      script.onerror = () => reject(new Error("could not load " + src));
+      document.head.appendChild(script);
+    });
+  }
+
+  function within(ms, promise, what) {
+    return Promise.race([promise, new Promise((_, reject) => setTimeout(() => reject(new Error(what + " did not answer within " + ms / 1000 + " s")), ms))]);
+  }
+
+  async function teamsSignIn() {
+    teamsReady = teamsReady || loadScript("vendor/MicrosoftTeams.min.js")
+      .then(() => within(5000, window.microsoftTeams.app.initialize(), "Microsoft Teams"));
+    try {
+      await teamsReady;
+      const signedIn = await within(10000, window.microsoftTeams.authentication.getAuthToken(), "Teams sign-in");
+      sessionStorage.setItem("acs-token", signedIn);
+    } catch (e) {
+      teamsReady = null;
+      const error = new Error("Microsoft Teams did not sign you in (" + (e && e.message ? e.message : e) +
+        "). Open the dashboard from its tab in Teams; if it keeps failing, an admin grants the app's API permission (docs/dashboard.md).");
+      error.status = 401;
+      throw error;
+    }
   }
 
   /** Every call to the API: adds Authorization, turns ProblemDetails into an Error with its detail. */
@@ -400,6 +436,7 @@
     if (!page) { show(h("p", { className: "error" }, "No such page: ", r.page)); return; }
     document.body.setAttribute("data-state", "loading");
     try {
+      if (inTeams) await teamsSignIn();
       await page(r);
     } catch (e) {
       show(failure(e));
