@@ -108,6 +108,57 @@ public sealed class ChatSchedulingTests : IDisposable
         Assert.Contains(requestId, period.ToString(), StringComparison.Ordinal);
         Assert.Contains("\"approved\"", period.ToString(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task Swap_ThePeerIsAskedInTheirChatAndAcceptsThere_TheShiftIsTheirs()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await _app.LinkAsync("north-1-a05");
+        await _app.PostActivityAsync(_app.Activity("conversationUpdate", "north-1-a05", conversationId: "a:chat-north-1-a05"), _app.Token());
+        await OpenPeriodAsync();
+        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
+            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
+        await SayAsync("north-1-a03", $"claim {open}");
+
+        Assert.Equal("north-1-a05 is asked to take the shift.", (await SayAsync("north-1-a03", $"swap {open} with north-1-a05")).Line(1));
+        await _app.SettleAsync();
+
+        var asked = Assert.Single(_app.Received(), r => r.Path.Contains("chat-north-1-a05", StringComparison.Ordinal)).Json["attachments"]![0]!["content"]!;
+        Assert.Equal("A shift swap is asked of you", asked["body"]![0]!["text"]!.GetValue<string>());
+        Assert.Equal("north-1-a03 asks you to take the shift of Mon 2026-11-30 07:00–15:00 (UTC, Phone).", asked["body"]![1]!["text"]!.GetValue<string>());
+        Assert.Equal(["accept-swap", "decline-swap"], asked["actions"]!.AsArray().Select(a => a!["verb"]!.GetValue<string>()));
+        var swapId = asked["actions"]![0]!["data"]!["target"]!.GetValue<string>();
+
+        var invoke = _app.Activity("invoke", "north-1-a05");
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "accept-swap", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = swapId } } };
+        var answer = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+
+        Assert.Equal("Swap accepted: the shift is yours.", answer.Line(1));
+        Assert.StartsWith(open, (await SayAsync("north-1-a05", "shifts")).Line(2), StringComparison.Ordinal);
+        Assert.Equal("You have no coming shifts.", (await SayAsync("north-1-a03", "shifts")).Line(1));
+    }
+
+    [Fact]
+    public async Task Swap_AnsweredByAnyoneButThePeer_IsRefused()
+    {
+        await _app.LinkAsync("north-1-a03");
+        await _app.LinkAsync("north-1-a06");
+        await OpenPeriodAsync();
+        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
+            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
+        await SayAsync("north-1-a03", $"claim {open}");
+        await SayAsync("north-1-a03", $"swap {open} with north-1-a05");
+        var swapId = (await TeamsApp.Json(await _app.Client.GetAsync(Period))).GetProperty("swaps")[0].GetProperty("swapId").GetString()!;
+
+        var invoke = _app.Activity("invoke", "north-1-a06");
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "accept-swap", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = swapId } } };
+        var answer = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+
+        Assert.Equal("Attention", answer.Color);
+        Assert.Contains("asks agent north-1-a05, not north-1-a06", answer.Line(1), StringComparison.Ordinal);
+    }
 }
 
 /// <summary>Reads the parts of a reply card the tests look at.</summary>

@@ -29,6 +29,12 @@ public sealed class ChatDispatcher(
     public const string TakeVerb = "take";
     public const string ApproveVerb = "approve";
     public const string DeclineVerb = "decline";
+    public const string AcceptSwapVerb = "accept-swap";
+    public const string DeclineSwapVerb = "decline-swap";
+
+    /// <summary>The peer of a swap answers from the card that asked them.</summary>
+    public async Task<ChatReply> AnswerSwapAsync(string agentId, string swapId, bool accept, CancellationToken cancellationToken) =>
+        Schedule(accept ? "Accept swap" : "Decline swap", await schedule.AnswerSwapAsync(agentId, swapId, accept, cancellationToken));
 
     /// <summary>
     /// Approve or decline a team request (Action.Execute on an approval card): a customer action

@@ -109,6 +109,32 @@ public sealed class ScheduleChatCommands(ScheduleService schedule, AdminService 
         return ScheduleAnswer.Refused($"request {requestId} is not a swap or time-off request of team {teamId}");
     }
 
+    public async Task<ScheduleAnswer> AnswerSwapAsync(string peerId, string swapId, bool accept, CancellationToken cancellationToken)
+    {
+        if (!Guid.TryParse(swapId, out var id))
+        {
+            return ScheduleAnswer.Refused($"'{swapId}' is not a swap id");
+        }
+
+        if (await TeamOfAsync(peerId, cancellationToken) is not { } teamId)
+        {
+            return NotInATeam(peerId);
+        }
+
+        if ((await PeriodsAsync(teamId, cancellationToken)).FirstOrDefault(p => p.FindSwap(id) is not null) is not { } period)
+        {
+            return ScheduleAnswer.Refused($"swap {swapId} is not a swap of team {teamId}");
+        }
+
+        var outcome = await schedule.AnswerSwapAsync(teamId, period.PeriodId, id, peerId, accept, PutDocument.Any, $"teams:answer-swap:{peerId}:{id}:{accept}", string.Empty, cancellationToken);
+        return Answer(outcome, accept ? "Swap accepted: the shift is yours." : "Swap declined.");
+    }
+
+    public async Task<ShiftLine?> ShiftAsync(string teamId, string periodId, Guid shiftId, CancellationToken cancellationToken) =>
+        await schedule.GetAsync(teamId, periodId, cancellationToken) is { } period && period.Value.Schedule.FindShift(shiftId) is { } s
+            ? new ShiftLine(s.Id.ToString(), s.StartsAt, s.EndsAt, period.Value.Schedule.Period.TimeZone, s.Activity.ToString())
+            : null;
+
     private async Task<string?> TeamOfAsync(string agentId, CancellationToken cancellationToken) =>
         (await admin.AgentAsync(agentId, cancellationToken))?.TeamId;
 

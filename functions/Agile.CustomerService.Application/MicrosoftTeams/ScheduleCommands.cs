@@ -23,6 +23,12 @@ public interface IScheduleCommands
 
     Task<ScheduleAnswer> TimeOffAsync(string agentId, DateOnly firstDay, DateOnly lastDay, CancellationToken cancellationToken);
 
+    /// <summary>The peer of a swap accepts or declines it (the buttons of the card that asked them).</summary>
+    Task<ScheduleAnswer> AnswerSwapAsync(string peerId, string swapId, bool accept, CancellationToken cancellationToken);
+
+    /// <summary>A shift of a team's period, for a card; null when it is not there.</summary>
+    Task<ShiftLine?> ShiftAsync(string teamId, string periodId, Guid shiftId, CancellationToken cancellationToken);
+
     /// <summary>A team lead approves or declines a swap or time-off request (the Approve/Decline buttons of its card).</summary>
     Task<ScheduleAnswer> DecideAsync(string deciderId, string requestId, bool approve, CancellationToken cancellationToken);
 }

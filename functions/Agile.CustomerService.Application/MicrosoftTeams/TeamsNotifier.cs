@@ -34,12 +34,14 @@ public interface ITeamsMessenger
 /// recipient (a sent marker), so a redelivered event sends nothing twice; a crash between the
 /// send and the marker can repeat one message, which at-least-once delivery allows.
 /// </summary>
-public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, Admin.AdminService admin, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
+public sealed class TeamsNotifier(
+    TeamsDirectory directory, CaseService cases, Admin.AdminService admin, IScheduleCommands schedule, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
 {
     public const string CaseOfferedActivity = "caseOffered";
     public const string ApprovalDecidedActivity = "approvalDecided";
     public const string ApprovalNeededActivity = "approvalNeeded";
     public const string RetroReminderActivity = "retroReminder";
+    public const string SwapAskedActivity = "swapAsked";
     private const int MaxListed = 10;
 
     public string Name => "teams";
@@ -69,6 +71,9 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, A
                 return;
             case Retrospectives.RetroService.ClosedEvent:
                 await RetroClosedAsync(change.Event.EventId, Json.Read<Domain.Retrospectives.Retrospective>(change.Event.Json), cancellationToken);
+                return;
+            case "SwapRequested":
+                await SwapAskedAsync(change.Event.EventId, change.Event.Json, cancellationToken);
                 return;
             case "SwapReferredToTeam" or "TimeOffReferredToTeam":
                 await ScheduleDecisionNeededAsync(change.Event.EventId, change.Event.Type, change.Event.Json, cancellationToken);
@@ -168,6 +173,23 @@ public sealed class TeamsNotifier(TeamsDirectory directory, CaseService cases, A
             decided.Status == Authority.CustomerActionStatus.Approved ? "Your request is approved" : "Your request is declined",
             $"{decided.Action} of {decided.Amount} {decided.Unit} on case {decided.CaseId}: {decided.Status.ToString().ToLowerInvariant()} by {decided.DecidedBy}.",
             $"Reason: {decided.DecisionReason}"), ApprovalDecidedActivity, $"{decided.Action} on case {decided.CaseId}", cancellationToken);
+
+    /// <summary>A teammate asks the peer to take their shift: the peer accepts or declines from the card.</summary>
+    private async Task SwapAskedAsync(string eventId, string json, CancellationToken cancellationToken)
+    {
+        using var document = System.Text.Json.JsonDocument.Parse(json);
+        var root = document.RootElement;
+        var (teamId, periodId, data) = (root.GetProperty("teamId").GetString()!, root.GetProperty("periodId").GetString()!, root.GetProperty("data"));
+        var swapId = data.GetProperty("swapId").GetString()!;
+        var requester = data.GetProperty("requesterId").GetString()!;
+        var peer = data.GetProperty("peerId").GetString()!;
+        var shift = await schedule.ShiftAsync(teamId, periodId, data.GetProperty("requesterShiftId").GetGuid(), cancellationToken);
+        var when = shift is null ? "a shift" : $"the shift of {shift.Start:ddd yyyy-MM-dd HH:mm}–{shift.End:HH:mm} ({shift.TimeZone}, {shift.Activity})";
+        await ToAgentAsync(
+            eventId, teamId, peer,
+            new ChatReply("A shift swap is asked of you", [$"{requester} asks you to take {when}."], [new("Accept", ChatDispatcher.AcceptSwapVerb, swapId), new("Decline", ChatDispatcher.DeclineSwapVerb, swapId)]),
+            SwapAskedActivity, $"a shift swap from {requester}", cancellationToken);
+    }
 
     /// <summary>A swap or time off that coverage or a rule would not allow on its own: the team decides, from its channel.</summary>
     private async Task ScheduleDecisionNeededAsync(string eventId, string type, string json, CancellationToken cancellationToken)

@@ -130,6 +130,7 @@ internal static class TeamsEndpoints
         return (verb, target) switch
         {
             (ChatDispatcher.TakeVerb, { Length: > 0 and <= 200 } caseId) => await dispatcher.TakeAsync(agentId, caseId, ct),
+            (ChatDispatcher.AcceptSwapVerb or ChatDispatcher.DeclineSwapVerb, { Length: > 0 and <= 200 } swapId) => await dispatcher.AnswerSwapAsync(agentId, swapId, verb == ChatDispatcher.AcceptSwapVerb, ct),
             (ChatDispatcher.ApproveVerb or ChatDispatcher.DeclineVerb, { Length: > 0 and <= 200 } requestId) => await dispatcher.DecideRequestAsync(agentId, requestId, verb == ChatDispatcher.ApproveVerb, ct),
             _ => ChatReply.Refused("Not understood", "this card action is not known"),
         };
