@@ -64,10 +64,9 @@ internal static class AuthorityEndpoints
 
         api.MapPost("/cases/{caseId}/customer-actions", async (string caseId, HttpRequest request, AuthorityService authority, CancellationToken ct) =>
             {
-                var key = request.Headers["Idempotency-Key"].ToString();
-                if (key.Length is 0 or > 128)
+                if (Idempotency.KeyOf(request) is not { } key)
                 {
-                    return HttpResults.BadRequest("an Idempotency-Key header (1-128 characters) is required; repeat it to retry safely");
+                    return Idempotency.MissingKey();
                 }
 
                 var (body, _, error) = await Body.ReadAsync<CustomerActionBody>(request);

@@ -83,9 +83,9 @@ internal static class CaseEndpoints
 
     private static async Task<IResult> IntakeAsync(HttpRequest request, CaseService service, CancellationToken ct)
     {
-        if (IdempotencyKey(request) is not { } key)
+        if (Idempotency.KeyOf(request) is not { } key)
         {
-            return MissingKey();
+            return Idempotency.MissingKey();
         }
 
         var (body, _, error) = await Body.ReadAsync<IntakeBody>(request);
@@ -155,7 +155,7 @@ internal static class CaseEndpoints
                     return rejected;
                 }
 
-                var outcome = await service.ActAsync(caseId, request.Headers.IfMatch.ToString(), IdempotencyKey(request)!, name, raw!, command(body!), ct);
+                var outcome = await service.ActAsync(caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, name, raw!, command(body!), ct);
                 return outcome.ToHttp();
             })
             .WithSummary(summary);
@@ -216,7 +216,7 @@ internal static class CaseEndpoints
         }
 
         var outcome = await service.ActAsync(
-            caseId, request.Headers.IfMatch.ToString(), IdempotencyKey(request)!, "spill", raw!,
+            caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, "spill", raw!,
             (_, at) => new SpillOver(helper, body.Reason!, body.By!, at), ct);
         return outcome.ToHttp();
     }
@@ -243,17 +243,8 @@ internal static class CaseEndpoints
             return Problem.PreconditionRequired("If-Match is required: send the ETag from GET /api/cases/{caseId}").ToHttp();
         }
 
-        return IdempotencyKey(request) is null ? MissingKey() : null;
+        return Idempotency.KeyOf(request) is null ? Idempotency.MissingKey() : null;
     }
-
-    private static string? IdempotencyKey(HttpRequest request)
-    {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        return key.Length is > 0 and <= 128 ? key : null;
-    }
-
-    private static IResult MissingKey() =>
-        HttpResults.BadRequest("an Idempotency-Key header (1-128 characters) is required; repeat it to retry safely");
 
     public static RoutingPolicy Policy(IConfiguration configuration)
     {

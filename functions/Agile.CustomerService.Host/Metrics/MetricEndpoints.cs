@@ -204,10 +204,9 @@ internal static class MetricEndpoints
     internal static async Task<(T? Body, string? Key, IResult? Error)> ReadAsync<T>(HttpRequest request)
         where T : class
     {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        if (key.Length is 0 or > 128)
+        if (Idempotency.KeyOf(request) is not { } key)
         {
-            return (null, null, HttpResults.BadRequest("an Idempotency-Key header (1-128 characters) is required; repeat it to retry safely"));
+            return (null, null, Idempotency.MissingKey());
         }
 
         var (body, _, error) = await Body.ReadAsync<T>(request);

@@ -34,9 +34,9 @@ internal static class QualityEndpoints
 
         api.MapPost("/cases/{caseId}/transcript", async (string caseId, HttpRequest request, QualityService quality, CancellationToken ct) =>
             {
-                if (Key(request) is not { } key)
+                if (Idempotency.KeyOf(request) is not { } key)
                 {
-                    return MissingKey();
+                    return Idempotency.MissingKey();
                 }
 
                 var (body, _, error) = await Body.ReadAsync<TranscriptBody>(request);
@@ -119,9 +119,9 @@ internal static class QualityEndpoints
 
         api.MapPost("/cases/{caseId}/exemption", async (string caseId, HttpRequest request, QualityService quality, CancellationToken ct) =>
             {
-                if (Key(request) is not { } key)
+                if (Idempotency.KeyOf(request) is not { } key)
                 {
-                    return MissingKey();
+                    return Idempotency.MissingKey();
                 }
 
                 var (body, _, error) = await Body.ReadAsync<ExemptionBody>(request);
@@ -142,9 +142,9 @@ internal static class QualityEndpoints
 
         api.MapPost("/exemptions/{exemptionId}/decision", async (string exemptionId, HttpRequest request, QualityService quality, CancellationToken ct) =>
             {
-                if (Key(request) is not { } key)
+                if (Idempotency.KeyOf(request) is not { } key)
                 {
-                    return MissingKey();
+                    return Idempotency.MissingKey();
                 }
 
                 var (body, _, error) = await Body.ReadAsync<DecisionBody>(request);
@@ -245,13 +245,4 @@ internal static class QualityEndpoints
                 : null;
         return (Day(from), Day(to)?.AddDays(1));
     }
-
-    private static string? Key(HttpRequest request)
-    {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        return key.Length is > 0 and <= 128 ? key : null;
-    }
-
-    private static IResult MissingKey() =>
-        HttpResults.BadRequest("an Idempotency-Key header (1-128 characters) is required; repeat it to retry safely");
 }

@@ -141,9 +141,9 @@ internal static class ScheduleEndpoints
                     return Problem.PreconditionRequired("If-Match is required: send the ETag from GET /api/teams/{teamId}/schedule/periods/{periodId}, or * for whatever is current").ToHttp();
                 }
 
-                if (IdempotencyKey(request) is not { } key)
+                if (Idempotency.KeyOf(request) is not { } key)
                 {
-                    return MissingKey();
+                    return Idempotency.MissingKey();
                 }
 
                 TBody body;
@@ -209,9 +209,9 @@ internal static class ScheduleEndpoints
 
     private static async Task<IResult> OpenAsync(string teamId, HttpRequest request, ScheduleService service, CancellationToken ct)
     {
-        if (IdempotencyKey(request) is not { } key)
+        if (Idempotency.KeyOf(request) is not { } key)
         {
-            return MissingKey();
+            return Idempotency.MissingKey();
         }
 
         var (body, raw, error) = await Body.ReadAsync<OpenPeriodBody>(request);
@@ -283,13 +283,4 @@ internal static class ScheduleEndpoints
             Coverage = new { suggestion.Coverage.Totals, suggestion.Coverage.ByActivity, suggestion.Coverage.Fairness, suggestion.Coverage.Agents },
         });
     }
-
-    private static string? IdempotencyKey(HttpRequest request)
-    {
-        var key = request.Headers["Idempotency-Key"].ToString();
-        return key.Length is > 0 and <= 128 ? key : null;
-    }
-
-    private static IResult MissingKey() =>
-        HttpResults.BadRequest("an Idempotency-Key header (1-128 characters) is required; repeat it to retry safely");
 }
