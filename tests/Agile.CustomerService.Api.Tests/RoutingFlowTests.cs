@@ -187,6 +187,26 @@ public class RoutingFlowTests : IDisposable
     }
 
     [Fact]
+    public async Task Board_FinishedCase_LeavesTheBoardThirtyDaysAfterItsLastChange_AnOpenOneStays()
+    {
+        var done = await _app.IntakeAsync("cust-00005");
+        var open = await _app.IntakeAsync("cust-00009");
+        await _app.ActAsync(done.Str("id"), "accept", new { agentId = done.Str("offeredTo") });
+        await _app.ActAsync(done.Str("id"), "resolve", new { agentId = done.Str("offeredTo"), resolution = "done" });
+        await _app.SettleAsync();
+        static IEnumerable<string> Ids(System.Text.Json.JsonElement board) => board.GetProperty("owned").EnumerateArray().Select(e => e.Str("caseId"));
+        Assert.Contains(done.Str("id"), Ids(await _app.BoardAsync("north-1", "all")));
+
+        await _app.AdvanceAsync(TimeSpan.FromDays(29));
+        Assert.Contains(done.Str("id"), Ids(await _app.BoardAsync("north-1", "all")));
+        await _app.AdvanceAsync(TimeSpan.FromDays(2));
+
+        var board = Ids(await _app.BoardAsync("north-1", "all")).ToList();
+        Assert.DoesNotContain(done.Str("id"), board);
+        Assert.Contains(open.Str("id"), board);
+    }
+
+    [Fact]
     public async Task RepeatContact_AfterTheWindow_IsANewRequest()
     {
         var first = await _app.IntakeAsync("cust-00005");

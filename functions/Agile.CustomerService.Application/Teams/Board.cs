@@ -41,9 +41,15 @@ public sealed record BoardEntry(
     public static string IdFor(string caseId) => $"board:{caseId}";
 }
 
-/// <summary>Projects case events onto the boards of the owning team and of every helper team.</summary>
+/// <summary>
+/// Projects case events onto the boards of the owning team and of every helper team. A resolved
+/// or closed case stays on the board for <see cref="FinishedKeptFor"/> and then expires, so a board
+/// read stays the size of the team's recent work, not of its whole history (a reopen keeps it).
+/// </summary>
 public sealed class BoardProjection(IStateStore store, CaseService cases) : IChangeSubscriber
 {
+    public static readonly TimeSpan FinishedKeptFor = TimeSpan.FromDays(30);
+
     public string Name => "board";
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
@@ -78,7 +84,8 @@ public sealed class BoardProjection(IStateStore store, CaseService cases) : ICha
                 return;
             }
 
-            var put = StateStoreExtensions.Put(id, Kinds.Board, entry, existing?.ETag);
+            var finished = entry.Status is CaseStatus.Resolved or CaseStatus.Closed;
+            var put = StateStoreExtensions.Put(id, Kinds.Board, entry, existing?.ETag, timeToLive: finished ? FinishedKeptFor : null);
             if (await store.CommitAsync(partition, cancellationToken, put) is Committed)
             {
                 return;
