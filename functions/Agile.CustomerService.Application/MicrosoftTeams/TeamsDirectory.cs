@@ -4,7 +4,7 @@ using Agile.CustomerService.Application.Storage;
 namespace Agile.CustomerService.Application.MicrosoftTeams;
 
 /// <summary>Who an agent is in Microsoft Entra ID: the tenant and the user's object id (<c>aadObjectId</c>, <c>oid</c>).</summary>
-public sealed record TeamsIdentity(string AgentId, string TenantId, string ObjectId, DateTimeOffset SetAt);
+public sealed record TeamsIdentity(string AgentId, string TenantId, string ObjectId);
 
 /// <summary>
 /// Where the bot can write: a team channel (installed in a team) or a personal chat (installed
@@ -56,7 +56,7 @@ public sealed class TeamsDirectory(IStateStore store, IdentityDirectory identiti
 
     public async Task<TeamsIdentity?> IdentityOfAgentAsync(string agentId, CancellationToken cancellationToken) =>
         await identities.LinkOfAsync(agentId, cancellationToken) is { } link
-            ? new TeamsIdentity(link.AgentId, link.TenantId.ToLowerInvariant(), link.ObjectId.ToLowerInvariant(), time.GetUtcNow())
+            ? new TeamsIdentity(link.AgentId, link.TenantId.ToLowerInvariant(), link.ObjectId.ToLowerInvariant())
             : null;
 
     public async Task<string?> AgentOfUserAsync(string? tenantId, string? objectId, CancellationToken cancellationToken) =>
