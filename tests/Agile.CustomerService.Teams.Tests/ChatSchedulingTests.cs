@@ -98,10 +98,7 @@ public sealed class ChatSchedulingTests : IDisposable
         Assert.StartsWith("It would break:", card["body"]![2]!["text"]!.GetValue<string>(), StringComparison.Ordinal);
         var requestId = card["actions"]![0]!["data"]!["target"]!.GetValue<string>();
 
-        var invoke = _app.Activity("invoke", "north-1-a10");
-        invoke["name"] = "adaptiveCard/action";
-        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "approve", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = requestId } } };
-        var decided = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+        var decided = await _app.ClickAsync("north-1-a10", "approve", requestId);
 
         Assert.Equal("Time off approved.", decided.Line(1));
         var period = await TeamsApp.Json(await _app.Client.GetAsync(Period));
@@ -129,10 +126,7 @@ public sealed class ChatSchedulingTests : IDisposable
         Assert.Equal(["accept-swap", "decline-swap"], asked["actions"]!.AsArray().Select(a => a!["verb"]!.GetValue<string>()));
         var swapId = asked["actions"]![0]!["data"]!["target"]!.GetValue<string>();
 
-        var invoke = _app.Activity("invoke", "north-1-a05");
-        invoke["name"] = "adaptiveCard/action";
-        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "accept-swap", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = swapId } } };
-        var answer = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+        var answer = await _app.ClickAsync("north-1-a05", "accept-swap", swapId);
 
         Assert.Equal("Swap accepted: the shift is yours.", answer.Line(1));
         Assert.StartsWith(open, (await SayAsync("north-1-a05", "shifts")).Line(2), StringComparison.Ordinal);
@@ -151,10 +145,7 @@ public sealed class ChatSchedulingTests : IDisposable
         await SayAsync("north-1-a03", $"swap {open} with north-1-a05");
         var swapId = (await TeamsApp.Json(await _app.Client.GetAsync(Period))).GetProperty("swaps")[0].GetProperty("swapId").GetString()!;
 
-        var invoke = _app.Activity("invoke", "north-1-a06");
-        invoke["name"] = "adaptiveCard/action";
-        invoke["value"] = new System.Text.Json.Nodes.JsonObject { ["action"] = new System.Text.Json.Nodes.JsonObject { ["verb"] = "accept-swap", ["data"] = new System.Text.Json.Nodes.JsonObject { ["target"] = swapId } } };
-        var answer = new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(await _app.PostActivityAsync(invoke, _app.Token()))).GetProperty("value").GetRawText())!);
+        var answer = await _app.ClickAsync("north-1-a06", "accept-swap", swapId);
 
         Assert.Equal("Attention", answer.Color);
         Assert.Contains("asks agent north-1-a05, not north-1-a06", answer.Line(1), StringComparison.Ordinal);
@@ -162,7 +153,7 @@ public sealed class ChatSchedulingTests : IDisposable
 }
 
 /// <summary>Reads the parts of a reply card the tests look at.</summary>
-internal sealed record JsonNodeCard(System.Text.Json.Nodes.JsonNode Card)
+public sealed record JsonNodeCard(System.Text.Json.Nodes.JsonNode Card)
 {
     public string Color => Card["body"]![0]!["color"]!.GetValue<string>();
 

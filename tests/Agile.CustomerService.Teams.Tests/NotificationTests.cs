@@ -207,16 +207,6 @@ public sealed class NotificationTests : IDisposable
         return (owner, agent, lead, actionId);
     }
 
-    private async Task<JsonNodeCard> ClickAsync(string agent, string verb, string target)
-    {
-        var invoke = _app.Activity("invoke", agent);
-        invoke["name"] = "adaptiveCard/action";
-        invoke["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = new JsonObject { ["target"] = target } } };
-        var response = await _app.PostActivityAsync(invoke, _app.Token());
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        return new JsonNodeCard(System.Text.Json.Nodes.JsonNode.Parse((await TeamsApp.Json(response)).GetProperty("value").GetRawText())!);
-    }
-
     [Fact]
     public async Task ActionBeyondAnAgentsLimit_TheChannelAndTheLeadGetACardWithApproveAndDecline()
     {
@@ -238,7 +228,7 @@ public sealed class NotificationTests : IDisposable
     {
         var (owner, agent, lead, actionId) = await ApprovalAskedAsync();
 
-        var card = await ClickAsync(lead, "approve", actionId);
+        var card = await _app.ClickAsync(lead, "approve", actionId);
         await _app.SettleAsync();
 
         Assert.Equal("Default", card.Color);
@@ -257,7 +247,7 @@ public sealed class NotificationTests : IDisposable
         var teammate = new[] { $"{owner}-a01", $"{owner}-a02", $"{owner}-a03" }.First(a => a != agent && a != lead);
         await _app.LinkAsync(teammate);
 
-        var card = await ClickAsync(teammate, "approve", actionId);
+        var card = await _app.ClickAsync(teammate, "approve", actionId);
 
         Assert.Equal("Attention", card.Color);
         Assert.Contains($"only a lead of team {owner} decides", card.Line(1), StringComparison.Ordinal);
@@ -271,7 +261,7 @@ public sealed class NotificationTests : IDisposable
         var (owner, agent, _, actionId) = await ApprovalAskedAsync();
         (await _app.Client.PutAsJsonAsync($"/api/teams/{owner}/leads", new { agentIds = new[] { agent } })).EnsureSuccessStatusCode();
 
-        var card = await ClickAsync(agent, "decline", actionId);
+        var card = await _app.ClickAsync(agent, "decline", actionId);
 
         Assert.Equal("Attention", card.Color);
         Assert.Contains("someone other than the agent who made it", card.Line(1), StringComparison.Ordinal);

@@ -141,6 +141,17 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         return await Client.SendAsync(request);
     }
 
+    /// <summary>Clicks an Action.Execute button of a card as the agent: the invoke Teams sends, and the card it answers with.</summary>
+    public async Task<JsonNodeCard> ClickAsync(string agent, string verb, string target)
+    {
+        var invoke = Activity("invoke", agent);
+        invoke["name"] = "adaptiveCard/action";
+        invoke["value"] = new JsonObject { ["action"] = new JsonObject { ["type"] = "Action.Execute", ["verb"] = verb, ["data"] = new JsonObject { ["target"] = target } } };
+        var response = await PostActivityAsync(invoke, Token());
+        Assert.Equal(System.Net.HttpStatusCode.OK, response.StatusCode);
+        return new JsonNodeCard(JsonNode.Parse((await Json(response)).GetProperty("value").GetRawText())!);
+    }
+
     public async Task<HttpResponseMessage> PostWebhookAsync(byte[] body, string? authorization)
     {
         using var request = new HttpRequestMessage(HttpMethod.Post, "/api/teams-webhook") { Content = new ByteArrayContent(body) };
