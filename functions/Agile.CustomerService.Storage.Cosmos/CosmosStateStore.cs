@@ -20,7 +20,7 @@ namespace Agile.CustomerService.Storage.Cosmos;
 public sealed class CosmosStateStore : IStateStore, IDisposable
 {
     /// <summary>A transactional batch holds at most 100 operations.</summary>
-    public const int MaxOperationsPerCommit = 100;
+    public const int MaxOperationsPerCommit = IStateStore.MaxOperationsPerCommit;
 
     private readonly Container _container;
     private readonly CosmosStoreOptions _options;

@@ -45,9 +45,16 @@ public sealed record CommitConflict(string Id, string Reason) : CommitResult;
 /// The storage port. Partitions are the unit of atomicity: a commit writes documents and
 /// outbox events of one partition all together or not at all. The change log returns outbox
 /// events in commit order within a partition, at least once, resumable from a continuation.
+/// Callers keep to what the Cosmos DB adapter needs: at most <see cref="MaxOperationsPerCommit"/>
+/// writes and events in one commit (one transactional batch), and event ids unique within their
+/// partition (events are items there too). Callers may not rely on more than this: the
+/// <c>max</c> of <see cref="ReadChangesAsync"/> is a hint (a page may hold fewer or more events),
+/// and a document whose time to live has passed is never read again, but is removed later.
 /// </summary>
 public interface IStateStore
 {
+    public const int MaxOperationsPerCommit = 100;
+
     Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken);
 
     /// <summary>Every document of one kind in one partition (single-partition query).</summary>
