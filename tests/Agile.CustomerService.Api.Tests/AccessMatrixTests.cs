@@ -142,7 +142,7 @@ public sealed class AccessMatrixTests : IClassFixture<AccessMatrixTests.Fixture>
     ];
 
     /// <summary>Endpoints anyone may call, and why.</summary>
-    private static readonly string[] AnonymousPatterns = ["/", "/api/health", "/api/openapi/{documentName}.json", "/ContactIntake", "/CaseEventsPublisher", "/DueTimers", "/DispatchReactor", "/BoardProjection", "/DailyRollup", "/TeamsNotifications", "/api/messages", "/api/teams-webhook", "/api/dashboard", "/dashboard"];
+    private static readonly string[] AnonymousPatterns = ["/", "/api/health", "/api/openapi/{documentName}.json", "/ContactIntake", "/CaseEventsPublisher", "/DueTimers", "/DispatchReactor", "/BoardProjection", "/DailyRollup", "/TeamsNotifications", "/TeamReminders", "/api/messages", "/api/teams-webhook", "/api/dashboard", "/dashboard"];
 
     private static readonly string[] PilotTeams = ["north-1"];
     private static readonly string[] ControlTeams = ["north-3"];

@@ -13,7 +13,7 @@ public sealed partial class FunctionWiringTests(CompiledMain main)
     private static readonly string[] SupportedTriggers = ["httpTrigger", "serviceBusTrigger", "cosmosDBTrigger", "timerTrigger"];
 
     private static readonly string[] ExpectedFunctions =
-        ["BoardProjection", "CaseEventsPublisher", "ContactIntake", "DailyRollup", "DispatchReactor", "DueTimers", "HttpApi", "TeamsNotifications"];
+        ["BoardProjection", "CaseEventsPublisher", "ContactIntake", "DailyRollup", "DispatchReactor", "DueTimers", "HttpApi", "TeamReminders", "TeamsNotifications"];
 
     public static TheoryData<string> FunctionJsonFiles => [.. Repository.FunctionJsonFiles()];
 

@@ -172,7 +172,7 @@ public sealed class NotificationTests : IDisposable
         await _app.IntakeAsync("cust-00005");
         await _app.SettleAsync();
 
-        var sent = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal));
+        var sent = Assert.Single(_app.Received(), r => r.Path.Contains(TeamsApp.ThreadOf(owner), StringComparison.Ordinal) && r.Body.Contains("SLA at risk", StringComparison.Ordinal));
         Assert.Equal("SLA at risk", sent.Json["attachments"]![0]!["content"]!["body"]![0]!["text"]!.GetValue<string>());
     }
 

@@ -32,6 +32,7 @@ internal static class FunctionEndpoints
         ["BoardProjection"] = "serviceBusTrigger",
         ["DailyRollup"] = "serviceBusTrigger",
         ["TeamsNotifications"] = "serviceBusTrigger",
+        ["TeamReminders"] = "timerTrigger",
     };
 
     public static void MapFunctionEndpoints(this IEndpointRouteBuilder app)
@@ -43,6 +44,7 @@ internal static class FunctionEndpoints
         functions.MapPost("/ContactIntake", ContactIntakeAsync);
         functions.MapPost("/CaseEventsPublisher", CaseEventsPublisherAsync);
         functions.MapPost("/DueTimers", DueTimersAsync);
+        functions.MapPost("/TeamReminders", TeamRemindersAsync);
         functions.MapPost("/DispatchReactor", (HttpRequest r, DispatchReactor s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
         functions.MapPost("/BoardProjection", (HttpRequest r, BoardProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
         functions.MapPost("/DailyRollup", (HttpRequest r, DailyRollupProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
@@ -113,6 +115,14 @@ internal static class FunctionEndpoints
         var result = new InvocationResult();
         var handled = await cases.SweepTimersAsync(ct);
         result.Logs.Add($"{handled} timers handled");
+        return result.ToHttp();
+    }
+
+    private static async Task<IResult> TeamRemindersAsync(HttpRequest request, Application.MicrosoftTeams.TeamReminders reminders, CancellationToken ct)
+    {
+        await ReadAsync(request);
+        var result = new InvocationResult();
+        result.Logs.Add($"{await reminders.RunAsync(ct)} reminders sent");
         return result.ToHttp();
     }
 

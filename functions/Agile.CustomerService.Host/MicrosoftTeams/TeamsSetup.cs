@@ -13,6 +13,7 @@ internal static class TeamsSetup
         services.AddSingleton<TeamsDirectory>();
         services.AddSingleton<ChatDispatcher>();
         services.AddSingleton<TeamsNotifier>();
+        services.AddSingleton<TeamReminders>();
         services.AddSingleton<ConversationRateLimiter>();
         // Built on first use only: nothing identity-related runs unless a message is sent.
         services.TryAddSingleton(sp => TeamsCredential.From(sp.GetRequiredService<TeamsOptions>()));
