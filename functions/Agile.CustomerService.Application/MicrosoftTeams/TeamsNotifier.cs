@@ -27,12 +27,15 @@ public interface ITeamsMessenger
 }
 
 /// <summary>
-/// The <c>TeamsNotifications</c> subscriber: turns case events into proactive messages. To a
-/// team's channel: spill-over asked (owning and helper team), spill-over taken, SLA at risk (a
-/// case waits with nobody free). To a person: a case offered to them, with a Take button; by
-/// activity feed when the bot has no conversation with them. Idempotent per event and
-/// recipient (a sent marker), so a redelivered event sends nothing twice; a crash between the
-/// send and the marker can repeat one message, which at-least-once delivery allows.
+/// The <c>TeamsNotifications</c> subscriber: turns events into proactive messages (the table in
+/// docs/teams.md). To a team's channel: spill-over asked and taken, SLA at risk (a case waits
+/// with nobody free), requests the team decides (customer actions beyond an agent's authority,
+/// swaps and time off), retros opened and closed. To a person: a case offered to them (Take),
+/// a swap asked of them (Accept / Decline), a decision card if they lead the team, the decision
+/// on their request, their retro action items; by activity feed when the bot has no chat with
+/// them. Idempotent per event and recipient (a sent marker), so a redelivered event sends
+/// nothing twice; a crash between the send and the marker can repeat one message, which
+/// at-least-once delivery allows.
 /// </summary>
 public sealed class TeamsNotifier(
     TeamsDirectory directory, CaseService cases, Admin.AdminService admin, IScheduleCommands schedule, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
