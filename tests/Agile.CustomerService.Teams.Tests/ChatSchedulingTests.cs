@@ -31,6 +31,16 @@ public sealed class ChatSchedulingTests : IDisposable
         needs = new object[] { new { activity = "phone", from = "08:00", until = "12:00", agents = 1 } },
     });
 
+    /// <summary>Opens the period, publishes its open shifts, and has the agent claim the one on that day from the chat.</summary>
+    private async Task<string> ClaimedShiftAsync(string agent, string date)
+    {
+        await OpenPeriodAsync();
+        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
+            .First(s => s.GetProperty("date").GetString() == date).GetProperty("id").GetString()!;
+        Assert.Equal("The shift is yours.", (await SayAsync(agent, $"claim {open}")).Line(1));
+        return open;
+    }
+
     private async Task<JsonNodeCard> SayAsync(string agent, string text)
     {
         await _app.PostActivityAsync(_app.Activity("message", agent, text: text), _app.Token());
@@ -80,13 +90,8 @@ public sealed class ChatSchedulingTests : IDisposable
     {
         await _app.LinkAsync("north-1-a03");
         await _app.LinkAsync("north-1-a10");
-        var channel = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf("north-1"));
-        channel["channelData"] = new System.Text.Json.Nodes.JsonObject { ["tenant"] = new System.Text.Json.Nodes.JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new System.Text.Json.Nodes.JsonObject { ["id"] = TeamsApp.ThreadOf("north-1") } };
-        await _app.PostActivityAsync(channel, _app.Token());
-        await OpenPeriodAsync();
-        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
-            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
-        Assert.Equal("The shift is yours.", (await SayAsync("north-1-a03", $"claim {open}")).Line(1));
+        await _app.InstallInChannelAsync("north-1");
+        var open = await ClaimedShiftAsync("north-1-a03", "2026-11-30");
 
         var asked = await SayAsync("north-1-a03", "time off 2026-11-30");
         await _app.SettleAsync();
@@ -112,11 +117,8 @@ public sealed class ChatSchedulingTests : IDisposable
     {
         await _app.LinkAsync("north-1-a03");
         await _app.LinkAsync("north-1-a05");
-        await _app.PostActivityAsync(_app.Activity("conversationUpdate", "north-1-a05", conversationId: "a:chat-north-1-a05"), _app.Token());
-        await OpenPeriodAsync();
-        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
-            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
-        await SayAsync("north-1-a03", $"claim {open}");
+        await _app.InstallPersonalAsync("north-1-a05");
+        var open = await ClaimedShiftAsync("north-1-a03", "2026-11-30");
 
         Assert.Equal("north-1-a05 is asked to take the shift.", (await SayAsync("north-1-a03", $"swap {open} with north-1-a05")).Line(1));
         await _app.SettleAsync();
@@ -139,10 +141,7 @@ public sealed class ChatSchedulingTests : IDisposable
     {
         await _app.LinkAsync("north-1-a03");
         await _app.LinkAsync("north-1-a06");
-        await OpenPeriodAsync();
-        var open = (await SendAsync(HttpMethod.Post, $"{Period}/open-shifts", new { })).GetProperty("subject").EnumerateArray()
-            .First(s => s.GetProperty("date").GetString() == "2026-11-30").GetProperty("id").GetString()!;
-        await SayAsync("north-1-a03", $"claim {open}");
+        var open = await ClaimedShiftAsync("north-1-a03", "2026-11-30");
         await SayAsync("north-1-a03", $"swap {open} with north-1-a05");
         var swapId = (await TeamsApp.Json(await _app.Client.GetAsync(Period))).GetProperty("swaps")[0].GetProperty("swapId").GetString()!;
 

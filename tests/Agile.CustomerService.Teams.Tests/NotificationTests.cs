@@ -13,16 +13,6 @@ public sealed class NotificationTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task InstallPersonalAsync(string agent) =>
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_app.Activity("conversationUpdate", agent, conversationId: "a:chat-" + agent), _app.Token())).StatusCode);
-
-    private async Task InstallInChannelAsync(string teamId)
-    {
-        var update = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf(teamId));
-        update["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new JsonObject { ["id"] = TeamsApp.ThreadOf(teamId) } };
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(update, _app.Token())).StatusCode);
-    }
-
     /// <summary>Opens a case for cust-00005, links and installs the bot for the agent it is offered to; events not yet delivered.</summary>
     private async Task<(string CaseId, string Agent)> OfferedAsync(bool installed = true)
     {
@@ -31,7 +21,7 @@ public sealed class NotificationTests : IDisposable
         await _app.LinkAsync(agent);
         if (installed)
         {
-            await InstallPersonalAsync(agent);
+            await _app.InstallPersonalAsync(agent);
         }
 
         return (caseId, agent);
@@ -167,7 +157,7 @@ public sealed class NotificationTests : IDisposable
             (await _app.Client.PutAsync($"/api/teams/{owner}/agents/{owner}-a{a:D2}/availability", content)).EnsureSuccessStatusCode();
         }
 
-        await InstallInChannelAsync(owner);
+        await _app.InstallInChannelAsync(owner);
 
         await _app.IntakeAsync("cust-00005");
         await _app.SettleAsync();
@@ -186,9 +176,9 @@ public sealed class NotificationTests : IDisposable
         var agent = c.GetProperty("offeredTo").GetString()!;
         var lead = agent == $"{owner}-a10" ? $"{owner}-a09" : $"{owner}-a10";
         (await _app.Client.PutAsJsonAsync($"/api/teams/{owner}/leads", new { agentIds = new[] { lead } })).EnsureSuccessStatusCode();
-        await InstallInChannelAsync(owner);
+        await _app.InstallInChannelAsync(owner);
         await _app.LinkAsync(lead);
-        await InstallPersonalAsync(lead);
+        await _app.InstallPersonalAsync(lead);
         var token = Agile.CustomerService.Host.Security.DevelopmentTokenIssuer.ForStore(_app.Settings).Mint(agent, ["Agent"], TimeSpan.FromHours(1), DateTimeOffset.UtcNow);
         using var request = new HttpRequestMessage(HttpMethod.Post, $"/api/cases/{caseId}/customer-actions")
         {
@@ -203,7 +193,7 @@ public sealed class NotificationTests : IDisposable
 
         // Linked to a Teams user only now: the link replaces the development-tenant user the token above was for.
         await _app.LinkAsync(agent);
-        await InstallPersonalAsync(agent);
+        await _app.InstallPersonalAsync(agent);
         return (owner, agent, lead, actionId);
     }
 

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Agile.CustomerService.Teams.Tests;
@@ -12,22 +10,11 @@ public sealed class RetroNotificationTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task<JsonNode> PostAsync(string url, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var response = await _app.Client.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-        return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
-    }
-
     private async Task InstallAsync()
     {
-        var channel = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf("north-1"));
-        channel["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new JsonObject { ["id"] = TeamsApp.ThreadOf("north-1") } };
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(channel, _app.Token())).StatusCode);
+        await _app.InstallInChannelAsync("north-1");
         await _app.LinkAsync("north-1-a04");
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(_app.Activity("conversationUpdate", "north-1-a04", conversationId: "a:chat-north-1-a04"), _app.Token())).StatusCode);
+        await _app.InstallPersonalAsync("north-1-a04");
     }
 
     private JsonNode CardTo(string conversation, string title) =>
@@ -40,12 +27,12 @@ public sealed class RetroNotificationTests : IDisposable
     public async Task Close_PostsTheActionItemsToTheChannelAndRemindsEachOwner_ThenTheNextRetroOpensWithThemToReview()
     {
         await InstallAsync();
-        await PostAsync(Retros, new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
-        await PostAsync($"{Retros}/s1/actions", new { title = "Write the moving-house FAQ", ownerId = "north-1-a04", dueDate = "2026-12-04" });
+        await _app.PostOkAsync(Retros, new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
+        await _app.PostOkAsync($"{Retros}/s1/actions", new { title = "Write the moving-house FAQ", ownerId = "north-1-a04", dueDate = "2026-12-04" });
 
-        await PostAsync($"{Retros}/s1/close", new { by = "coach-1" });
+        await _app.PostOkAsync($"{Retros}/s1/close", new { by = "coach-1" });
         await _app.SettleAsync();
-        await PostAsync(Retros, new { sprint = "s2", from = "2026-11-23", to = "2026-12-06", by = "coach-1" });
+        await _app.PostOkAsync(Retros, new { sprint = "s2", from = "2026-11-23", to = "2026-12-06", by = "coach-1" });
         await _app.SettleAsync();
 
         var opened = Lines(CardTo(TeamsApp.ThreadOf("north-1"), "Retrospective s1 is open"));
@@ -63,7 +50,7 @@ public sealed class RetroNotificationTests : IDisposable
     public async Task RetroCommand_AddsTheItemToTheOpenRetro_AnonymouslyWhenAsked_AndOnceWhenRepeated()
     {
         await InstallAsync();
-        await PostAsync(Retros, new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
+        await _app.PostOkAsync(Retros, new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
 
         for (var i = 0; i < 2; i++)
         {

@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Agile.CustomerService.Application.MicrosoftTeams;
 using Agile.CustomerService.Application.Retrospectives;
@@ -13,28 +11,13 @@ public sealed class TeamRemindersTests : IDisposable
 
     public void Dispose() => _app.Dispose();
 
-    private async Task PostAsync(string url, object body)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
-        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
-        var response = await _app.Client.SendAsync(request);
-        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
-    }
-
-    private async Task InstallAsync()
-    {
-        var channel = _app.Activity("conversationUpdate", null, conversationType: "channel", conversationId: TeamsApp.ThreadOf("north-1"));
-        channel["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = TeamsApp.Tenant }, ["team"] = new JsonObject { ["id"] = TeamsApp.ThreadOf("north-1") } };
-        Assert.Equal(HttpStatusCode.OK, (await _app.PostActivityAsync(channel, _app.Token())).StatusCode);
-    }
-
     private static string[] Lines(JsonNode card) => [.. card["body"]!.AsArray().Select(b => b!["text"]!.GetValue<string>())];
 
     [Fact]
     public async Task NextDay_TheChannelHearsYesterdaysComplaintOnce()
     {
-        await InstallAsync();
-        await PostAsync("/api/complaints", new { customerId = "cust-00005", topic = "billing", text = "Charged twice for November" });
+        await _app.InstallInChannelAsync("north-1");
+        await _app.PostOkAsync("/api/complaints", new { customerId = "cust-00005", topic = "billing", text = "Charged twice for November" });
         _app.Time.Advance(TimeSpan.FromDays(1));
         var reminders = _app.Service<TeamReminders>();
 
@@ -53,11 +36,11 @@ public sealed class TeamRemindersTests : IDisposable
     [Fact]
     public async Task ActionItemDueToday_ItsOwnerIsRemindedInTheirChat()
     {
-        await InstallAsync();
+        await _app.InstallInChannelAsync("north-1");
         await _app.LinkAsync("north-1-a04");
-        await _app.PostActivityAsync(_app.Activity("conversationUpdate", "north-1-a04", conversationId: "a:chat-north-1-a04"), _app.Token());
-        await PostAsync("/api/teams/north-1/retros", new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
-        await PostAsync("/api/teams/north-1/retros/s1/actions", new { title = "Write the moving-house FAQ", ownerId = "north-1-a04", dueDate = "2026-11-26" });
+        await _app.InstallPersonalAsync("north-1-a04");
+        await _app.PostOkAsync("/api/teams/north-1/retros", new { sprint = "s1", from = "2026-11-09", to = "2026-11-22", by = "coach-1" });
+        await _app.PostOkAsync("/api/teams/north-1/retros/s1/actions", new { title = "Write the moving-house FAQ", ownerId = "north-1-a04", dueDate = "2026-11-26" });
         var reminders = _app.Service<TeamReminders>();
 
         await reminders.RunAsync(CancellationToken.None);

@@ -141,6 +141,28 @@ public sealed class TeamsApp : WebApplicationFactory<Program>
         return await Client.SendAsync(request);
     }
 
+    /// <summary>The bot installed in one of our teams' Teams channel: the channel is remembered for that team.</summary>
+    public async Task InstallInChannelAsync(string teamId)
+    {
+        var update = Activity("conversationUpdate", null, conversationType: "channel", conversationId: ThreadOf(teamId));
+        update["channelData"] = new JsonObject { ["tenant"] = new JsonObject { ["id"] = Tenant }, ["team"] = new JsonObject { ["id"] = ThreadOf(teamId) } };
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await PostActivityAsync(update, Token())).StatusCode);
+    }
+
+    /// <summary>The bot installed by an agent (linked first): their chat is <c>a:chat-{agent}</c>.</summary>
+    public async Task InstallPersonalAsync(string agent) =>
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await PostActivityAsync(Activity("conversationUpdate", agent, conversationId: "a:chat-" + agent), Token())).StatusCode);
+
+    /// <summary>A POST with a fresh Idempotency-Key that must succeed; the answer's JSON.</summary>
+    public async Task<JsonElement> PostOkAsync(string url, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = JsonContent.Create(body) };
+        request.Headers.Add("Idempotency-Key", Guid.NewGuid().ToString("N"));
+        var response = await Client.SendAsync(request);
+        Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        return await Json(response);
+    }
+
     /// <summary>Clicks an Action.Execute button of a card as the agent: the invoke Teams sends, and the card it answers with.</summary>
     public async Task<JsonNodeCard> ClickAsync(string agent, string verb, string target)
     {
