@@ -129,7 +129,7 @@ public sealed class ChatDispatcher(
         }
 
         // The same message sent twice adds one item.
-        var key = "teams:retro:" + Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes($"{agentId}\n{item.Kind}\n{item.Text}")))[..32];
+        var key = "teams:retro:" + CommandLog.DeterministicId(agentId, $"{item.Kind}\n{item.Text}");
         return await retros.AddItemAsync(agent.TeamId, open.Sprint, item.Kind, item.Text, agentId, item.Anonymous, key, cancellationToken) switch
         {
             Success => ChatReply.Text("Retrospective", $"Added to retrospective {open.Sprint}{(item.Anonymous ? " without your name" : "")}: {item.Text}"),

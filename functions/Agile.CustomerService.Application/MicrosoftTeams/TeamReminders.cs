@@ -1,6 +1,5 @@
 using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Retrospectives;
-using Agile.CustomerService.Application.Storage;
 
 namespace Agile.CustomerService.Application.MicrosoftTeams;
 
@@ -9,15 +8,15 @@ namespace Agile.CustomerService.Application.MicrosoftTeams;
 /// day (the <c>TeamReminders</c> timer function): to each team's channel, today's complaint to
 /// listen to, on Mondays the week's customer-experience problem and on the 1st the month's
 /// capability; to each owner of an action item due today, a reminder. Once per team, person and
-/// day whatever the timer's schedule (sent markers, as <see cref="TeamsNotifier"/>).
+/// day whatever the timer's schedule (<see cref="TeamsDelivery"/> with the day as the occasion).
 /// </summary>
 public sealed class TeamReminders(
-    TeamsDirectory directory, AdminService admin, ImprovementPromptService prompts, RetroService retros, ITeamsMessenger messenger, TimeProvider time)
+    TeamsDelivery delivery, AdminService admin, ImprovementPromptService prompts, RetroService retros, TimeProvider time)
 {
     /// <summary>Sends what is due today; returns how many messages went out.</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        if (!messenger.Enabled)
+        if (!delivery.Enabled)
         {
             return 0;
         }
@@ -26,7 +25,7 @@ public sealed class TeamReminders(
         var sent = 0;
         foreach (var team in await admin.TeamsAsync(cancellationToken))
         {
-            sent += await PromptAsync(team.Id, today, cancellationToken) ? 1 : 0;
+            sent += await delivery.ToTeamAsync($"prompt:{today:yyyy-MM-dd}", team.Id, async ct => Prompt(await prompts.ForAsync(team.Id, today, ct)), cancellationToken) ? 1 : 0;
             sent += await ActionItemsDueAsync(team.Id, today, cancellationToken);
         }
 
@@ -55,22 +54,6 @@ public sealed class TeamReminders(
         return new ChatReply($"Improvement prompt for {p.Date:ddd yyyy-MM-dd}", lines, []);
     }
 
-    private async Task<bool> PromptAsync(string teamId, DateOnly today, CancellationToken cancellationToken)
-    {
-        var marker = $"prompt:{today:yyyy-MM-dd}";
-        var recipient = $"team:{teamId}";
-        var partition = Partitions.Team(teamId);
-        if (await directory.WasSentAsync(partition, marker, recipient, cancellationToken)
-            || await directory.TeamConversationAsync(teamId, cancellationToken) is not { } channel)
-        {
-            return false;
-        }
-
-        await messenger.SendAsync(channel, Prompt(await prompts.ForAsync(teamId, today, cancellationToken)), cancellationToken);
-        await directory.MarkSentAsync(partition, marker, recipient, cancellationToken);
-        return true;
-    }
-
     private async Task<int> ActionItemsDueAsync(string teamId, DateOnly today, CancellationToken cancellationToken)
     {
         var due = (await retros.ListAsync(teamId, cancellationToken))
@@ -79,21 +62,9 @@ public sealed class TeamReminders(
         var sent = 0;
         foreach (var owned in due)
         {
-            var marker = $"actions-due:{today:yyyy-MM-dd}";
-            var recipient = $"agent:{owned.Key}";
-            var partition = Partitions.Team(teamId);
-            if (await directory.WasSentAsync(partition, marker, recipient, cancellationToken)
-                || await directory.IdentityOfAgentAsync(owned.Key, cancellationToken) is not { } person)
-            {
-                continue;
-            }
-
             var reply = new ChatReply("Due today: your retro action items", [.. owned.Select(x => $"{x.Action.Title} (retrospective {x.Sprint})")], []);
-            _ = await directory.UserConversationAsync(person.TenantId, person.ObjectId, cancellationToken) is { } chat
-                ? await messenger.SendAsync(chat, reply, cancellationToken)
-                : await messenger.NotifyFeedAsync(person, TeamsNotifier.RetroReminderActivity, $"{reply.Title}: {reply.Lines[0]}", "your action items due today", cancellationToken);
-            await directory.MarkSentAsync(partition, marker, recipient, cancellationToken);
-            sent++;
+            sent += await delivery.ToAgentAsync(
+                $"actions-due:{today:yyyy-MM-dd}", teamId, owned.Key, reply, TeamsNotifier.RetroReminderActivity, "your action items due today", cancellationToken) ? 1 : 0;
         }
 
         return sent;

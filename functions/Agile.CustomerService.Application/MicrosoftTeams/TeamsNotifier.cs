@@ -2,7 +2,6 @@ using Agile.CustomerService.Application.Cases;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Domain.Cases;
-using Microsoft.Extensions.Logging;
 
 namespace Agile.CustomerService.Application.MicrosoftTeams;
 
@@ -33,12 +32,11 @@ public interface ITeamsMessenger
 /// swaps and time off), retros opened and closed. To a person: a case offered to them (Take),
 /// a swap asked of them (Accept / Decline), a decision card if they lead the team, the decision
 /// on their request, their retro action items; by activity feed when the bot has no chat with
-/// them. Idempotent per event and recipient (a sent marker), so a redelivered event sends
-/// nothing twice; a crash between the send and the marker can repeat one message, which
-/// at-least-once delivery allows.
+/// them. Idempotent per event and recipient (<see cref="TeamsDelivery"/>), so a redelivered
+/// event sends nothing twice.
 /// </summary>
 public sealed class TeamsNotifier(
-    TeamsDirectory directory, CaseService cases, Admin.AdminService admin, IScheduleCommands schedule, ITeamsMessenger messenger, ILogger<TeamsNotifier> logger) : IChangeSubscriber
+    TeamsDelivery delivery, CaseService cases, Admin.AdminService admin, IScheduleCommands schedule) : IChangeSubscriber
 {
     public const string CaseOfferedActivity = "caseOffered";
     public const string ApprovalDecidedActivity = "approvalDecided";
@@ -56,7 +54,7 @@ public sealed class TeamsNotifier(
 
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
-        if (!messenger.Enabled)
+        if (!delivery.Enabled)
         {
             return;
         }
@@ -97,24 +95,24 @@ public sealed class TeamsNotifier(
                 await ToPersonAsync(id, offered, cancellationToken);
                 break;
             case CaseSpilledOver spilled:
-                await ToTeamAsync(id, spilled.FromTeamId, ChatReply.Text("Spill-over asked", $"Case {e.CaseId} goes to team {spilled.ToTeamId} for help; your team stays accountable.", $"Reason: {spilled.Reason}"), cancellationToken);
-                await ToTeamAsync(id, spilled.ToTeamId, ChatReply.Text("Spill-over: your help is asked", $"Team {spilled.FromTeamId} asks your team to help with case {e.CaseId}.", $"Reason: {spilled.Reason}"), cancellationToken);
+                await delivery.ToTeamAsync(id, spilled.FromTeamId, ChatReply.Text("Spill-over asked", $"Case {e.CaseId} goes to team {spilled.ToTeamId} for help; your team stays accountable.", $"Reason: {spilled.Reason}"), cancellationToken);
+                await delivery.ToTeamAsync(id, spilled.ToTeamId, ChatReply.Text("Spill-over: your help is asked", $"Team {spilled.FromTeamId} asks your team to help with case {e.CaseId}.", $"Reason: {spilled.Reason}"), cancellationToken);
                 break;
             case OfferAccepted accepted:
                 if ((await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State is { } c && c.HandlingTeamId != c.OwningTeamId)
                 {
-                    await ToTeamAsync(id, c.OwningTeamId, ChatReply.Text("Spill-over taken", $"{accepted.AgentId} of team {c.HandlingTeamId} took case {c.Id} ({c.Topic})."), cancellationToken);
+                    await delivery.ToTeamAsync(id, c.OwningTeamId, ChatReply.Text("Spill-over taken", $"{accepted.AgentId} of team {c.HandlingTeamId} took case {c.Id} ({c.Topic})."), cancellationToken);
                 }
 
                 break;
             case CaseQueued queued:
-                await ToTeamAsync(id, queued.TeamId, ChatReply.Text("SLA at risk", $"Case {e.CaseId} waits: nobody in the team is free.", $"It spills over to another team at {queued.SpillAt:yyyy-MM-dd HH:mm} UTC unless someone takes it."), cancellationToken);
+                await delivery.ToTeamAsync(id, queued.TeamId, ChatReply.Text("SLA at risk", $"Case {e.CaseId} waits: nobody in the team is free.", $"It spills over to another team at {queued.SpillAt:yyyy-MM-dd HH:mm} UTC unless someone takes it."), cancellationToken);
                 break;
         }
     }
 
     /// <summary>The retro is open: the team is asked for its items, and reminded of the previous retro's action items to review first.</summary>
-    private Task RetroOpenedAsync(string eventId, Domain.Retrospectives.Retrospective retro, CancellationToken cancellationToken)
+    private async Task RetroOpenedAsync(string eventId, Domain.Retrospectives.Retrospective retro, CancellationToken cancellationToken)
     {
         var lines = new List<string>
         {
@@ -126,7 +124,7 @@ public sealed class TeamsNotifier(
             lines.AddRange(retro.Review.Take(MaxListed).Select(r => $"{r.Action.Title} ({r.Action.OwnerId}, due {r.Action.DueDate:yyyy-MM-dd})"));
         }
 
-        return ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is open", lines, []), cancellationToken);
+        await delivery.ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is open", lines, []), cancellationToken);
     }
 
     /// <summary>The retro is closed: its action items to the channel, and each owner is reminded of theirs.</summary>
@@ -135,10 +133,10 @@ public sealed class TeamsNotifier(
         var lines = retro.Actions.Count == 0
             ? ["No action items this time."]
             : retro.Actions.Take(MaxListed).Select(a => $"{a.Title}: {a.OwnerId}, due {a.DueDate:yyyy-MM-dd}").ToList();
-        await ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is closed: {retro.Actions.Count} action items", lines, []), cancellationToken);
+        await delivery.ToTeamAsync(eventId, retro.TeamId, new ChatReply($"Retrospective {retro.Sprint} is closed: {retro.Actions.Count} action items", lines, []), cancellationToken);
         foreach (var owned in retro.Actions.GroupBy(a => a.OwnerId, StringComparer.Ordinal))
         {
-            await ToAgentAsync(
+            await delivery.ToAgentAsync(
                 eventId, retro.TeamId, owned.Key,
                 new ChatReply($"Your action items from retrospective {retro.Sprint}", [.. owned.Select(a => $"{a.Title}, due {a.DueDate:yyyy-MM-dd}")], []),
                 RetroReminderActivity, $"your action items of sprint {retro.Sprint}", cancellationToken);
@@ -161,18 +159,18 @@ public sealed class TeamsNotifier(
     /// <summary>A request for the team's decision: to its channel, and to each lead personally (not to a lead who asked).</summary>
     private async Task ToTeamAndLeadsAsync(string eventId, string teamId, string askedBy, ChatReply reply, string topic, CancellationToken cancellationToken)
     {
-        await ToTeamAsync(eventId, teamId, reply, cancellationToken);
+        await delivery.ToTeamAsync(eventId, teamId, reply, cancellationToken);
         foreach (var lead in (await admin.LeadsAsync(teamId, cancellationToken))?.AgentIds ?? [])
         {
             if (lead != askedBy)
             {
-                await ToAgentAsync(eventId, teamId, lead, reply, ApprovalNeededActivity, topic, cancellationToken);
+                await delivery.ToAgentAsync(eventId, teamId, lead, reply, ApprovalNeededActivity, topic, cancellationToken);
             }
         }
     }
 
-    private Task ApprovalDecidedAsync(string eventId, Authority.CustomerAction decided, CancellationToken cancellationToken) =>
-        ToAgentAsync(eventId, decided.TeamId, decided.AgentId, ChatReply.Text(
+    private async Task ApprovalDecidedAsync(string eventId, Authority.CustomerAction decided, CancellationToken cancellationToken) =>
+        await delivery.ToAgentAsync(eventId, decided.TeamId, decided.AgentId, ChatReply.Text(
             decided.Status == Authority.CustomerActionStatus.Approved ? "Your request is approved" : "Your request is declined",
             $"{decided.Action} of {decided.Amount} {decided.Unit} on case {decided.CaseId}: {decided.Status.ToString().ToLowerInvariant()} by {decided.DecidedBy}.",
             $"Reason: {decided.DecisionReason}"), ApprovalDecidedActivity, $"{decided.Action} on case {decided.CaseId}", cancellationToken);
@@ -188,7 +186,7 @@ public sealed class TeamsNotifier(
         var peer = data.GetProperty("peerId").GetString()!;
         var shift = await schedule.ShiftAsync(teamId, periodId, data.GetProperty("requesterShiftId").GetGuid(), cancellationToken);
         var when = shift is null ? "a shift" : $"the shift of {shift.Start:ddd yyyy-MM-dd HH:mm}–{shift.End:HH:mm} ({shift.TimeZone}, {shift.Activity})";
-        await ToAgentAsync(
+        await delivery.ToAgentAsync(
             eventId, teamId, peer,
             new ChatReply("A shift swap is asked of you", [$"{requester} asks you to take {when}."], [new("Accept", ChatDispatcher.AcceptSwapVerb, swapId), new("Decline", ChatDispatcher.DeclineSwapVerb, swapId)]),
             SwapAskedActivity, $"a shift swap from {requester}", cancellationToken);
@@ -217,7 +215,7 @@ public sealed class TeamsNotifier(
             var request = data.GetProperty("request");
             requestId = request.GetProperty("requestId").GetString()!;
             askedBy = request.GetProperty("agentId").GetString()!;
-            asked = $"{request.GetProperty("agentId").GetString()} asks for time off from {request.GetProperty("from").GetDateTime():yyyy-MM-dd HH:mm} until {request.GetProperty("until").GetDateTime():yyyy-MM-dd HH:mm}.";
+            asked = $"{askedBy} asks for time off from {request.GetProperty("from").GetDateTime():yyyy-MM-dd HH:mm} until {request.GetProperty("until").GetDateTime():yyyy-MM-dd HH:mm}.";
         }
 
         var title = type == "SwapReferredToTeam" ? "Shift swap: the team decides" : "Time off: the team decides";
@@ -225,59 +223,12 @@ public sealed class TeamsNotifier(
             title, [asked, .. reasons.Select(x => $"It would break: {x}"), "A team lead decides."], DecisionButtons(requestId)), title, cancellationToken);
     }
 
-    private async Task ToTeamAsync(string eventId, string teamId, ChatReply reply, CancellationToken cancellationToken)
-    {
-        var recipient = $"team:{teamId}";
-        var partition = Partitions.Team(teamId);
-        if (await directory.WasSentAsync(partition, eventId, recipient, cancellationToken))
-        {
-            return;
-        }
-
-        if (await directory.TeamConversationAsync(teamId, cancellationToken) is not { } conversation)
-        {
-            logger.LogDebug("No Teams channel for team {Team}; {Event} not sent", teamId, eventId);
-            return;
-        }
-
-        var delivery = await messenger.SendAsync(conversation, reply, cancellationToken);
-        await MarkAsync(partition, eventId, recipient, delivery, cancellationToken);
-    }
-
     private async Task ToPersonAsync(string eventId, CaseOffered offered, CancellationToken cancellationToken)
     {
         var topic = (await cases.GetAsync(offered.CaseId, cancellationToken))?.Value.State.Topic ?? offered.CaseId;
-        await ToAgentAsync(
+        await delivery.ToAgentAsync(
             eventId, offered.TeamId, offered.AgentId,
             new ChatReply("A case is offered to you", [$"{topic}", $"Case {offered.CaseId}; the offer expires at {offered.ExpiresAt:HH:mm} UTC."], [new ChatAction("Take", ChatDispatcher.TakeVerb, offered.CaseId)]),
             CaseOfferedActivity, topic, cancellationToken);
-    }
-
-    /// <summary>To a person: their chat with the bot, else an activity-feed notification (its preview is the card's first line).</summary>
-    private async Task ToAgentAsync(string eventId, string teamId, string agentId, ChatReply reply, string activityType, string topic, CancellationToken cancellationToken)
-    {
-        var recipient = $"agent:{agentId}";
-        var partition = Partitions.Team(teamId);
-        if (await directory.WasSentAsync(partition, eventId, recipient, cancellationToken)
-            || await directory.IdentityOfAgentAsync(agentId, cancellationToken) is not { } person)
-        {
-            return;
-        }
-
-        var preview = reply.Lines.Count > 0 ? $"{reply.Title}: {reply.Lines[0]}" : reply.Title;
-        var delivery = await directory.UserConversationAsync(person.TenantId, person.ObjectId, cancellationToken) is { } conversation
-            ? await messenger.SendAsync(conversation, reply, cancellationToken)
-            : await messenger.NotifyFeedAsync(person, activityType, preview, topic, cancellationToken);
-        await MarkAsync(partition, eventId, recipient, delivery, cancellationToken);
-    }
-
-    private async Task MarkAsync(string partition, string eventId, string recipient, Delivery delivery, CancellationToken cancellationToken)
-    {
-        if (delivery == Delivery.Undeliverable)
-        {
-            logger.LogWarning("Teams refused {Event} for {Recipient} for good; not retried", eventId, recipient);
-        }
-
-        await directory.MarkSentAsync(partition, eventId, recipient, cancellationToken);
     }
 }

@@ -12,6 +12,7 @@ internal static class TeamsSetup
         services.AddSingleton<BotAuthentication>();
         services.AddSingleton<TeamsDirectory>();
         services.AddSingleton<ChatDispatcher>();
+        services.AddSingleton<TeamsDelivery>();
         services.AddSingleton<TeamsNotifier>();
         services.AddSingleton<TeamReminders>();
         services.AddSingleton<ConversationRateLimiter>();
