@@ -126,18 +126,26 @@ internal static class FunctionEndpoints
         return result.ToHttp();
     }
 
+    /// <summary>
+    /// A subscriber's messages, one or a batch, applied in their order. A failure fails the whole
+    /// invocation, so the batch is delivered again; the subscribers skip events already applied.
+    /// </summary>
     private static async Task<IResult> SubscriberAsync(HttpRequest request, IChangeSubscriber subscriber, ILoggerFactory loggers, CancellationToken ct)
     {
         var invocation = await ReadAsync(request);
-        var message = invocation.Data("message").Deserialize<EventMessage>(Json.Options)
-            ?? throw new InvocationException("empty event message");
-        using var activity = Telemetry.StartConsumer($"{subscriber.Name} {message.Type}", message.CorrelationId);
-        activity?.SetTag("acs.event", message.EventId);
-        await subscriber.HandleAsync(message.ToChange(), ct);
-        Telemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("consumer", subscriber.Name));
         var result = new InvocationResult();
-        result.Logs.Add($"{subscriber.Name} applied {message.EventId}");
-        loggers.CreateLogger("Functions").LogDebug("{Subscriber} applied {EventId} ({CorrelationId})", subscriber.Name, message.EventId, message.CorrelationId);
+        var logger = loggers.CreateLogger("Functions");
+        foreach (var item in invocation.Items("message"))
+        {
+            var message = item.Deserialize<EventMessage>(Json.Options) ?? throw new InvocationException("empty event message");
+            using var activity = Telemetry.StartConsumer($"{subscriber.Name} {message.Type}", message.CorrelationId);
+            activity?.SetTag("acs.event", message.EventId);
+            await subscriber.HandleAsync(message.ToChange(), ct);
+            Telemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("consumer", subscriber.Name));
+            result.Logs.Add($"{subscriber.Name} applied {message.EventId}");
+            logger.LogDebug("{Subscriber} applied {EventId} ({CorrelationId})", subscriber.Name, message.EventId, message.CorrelationId);
+        }
+
         return result.ToHttp();
     }
 

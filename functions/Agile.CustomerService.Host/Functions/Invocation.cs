@@ -57,6 +57,33 @@ internal sealed class Invocation
         return value;
     }
 
+    /// <summary>
+    /// A trigger's messages: one for a single-message trigger, each element of the array for a
+    /// batch (<c>"cardinality": "many"</c>), every element decoded as <see cref="Data"/> decodes one.
+    /// </summary>
+    public IReadOnlyList<JsonElement> Items(string binding)
+    {
+        var value = Data(binding);
+        return value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(Decode)] : [value];
+    }
+
+    private static JsonElement Decode(JsonElement value)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            return value;
+        }
+
+        try
+        {
+            return JsonDocument.Parse(value.GetString()!).RootElement.Clone();
+        }
+        catch (JsonException)
+        {
+            return value;
+        }
+    }
+
     /// <summary>A metadata value as text; metadata strings arrive quoted and numbers as strings.</summary>
     public string? Metadata(string key)
     {

@@ -15,7 +15,8 @@ internal sealed record FunctionDefinition(
     string? SubscriptionName,
     bool IsSessionsEnabled,
     string? Schedule,
-    IReadOnlyList<OutputBinding> Outputs)
+    IReadOnlyList<OutputBinding> Outputs,
+    bool IsBatched = false)
 {
     /// <summary>The Service Bus entity the function listens to: a queue, or topic/subscription.</summary>
     public string? Entity => QueueName ?? (TopicName is null ? null : $"{TopicName}/{SubscriptionName}");
@@ -54,7 +55,8 @@ internal static class FunctionCatalog
                 trigger.TryGetProperty("isSessionsEnabled", out var sessions) && sessions.ValueKind == JsonValueKind.True,
                 Text(trigger, "schedule"),
                 [.. bindings.Where(b => Text(b, "direction") == "out" && Text(b, "type") != "http")
-                    .Select(b => new OutputBinding(Text(b, "name")!, Text(b, "type")!, Text(b, "queueName"), Text(b, "topicName")))]));
+                    .Select(b => new OutputBinding(Text(b, "name")!, Text(b, "type")!, Text(b, "queueName"), Text(b, "topicName")))],
+                Text(trigger, "cardinality") == "many"));
         }
 
         return functions;

@@ -26,6 +26,31 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
         return id;
     }
 
+    /// <summary>Enqueues messages in their order, as few commits as the store allows (a publisher's outputs).</summary>
+    public async Task EnqueueManyAsync(string entity, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in bodies.Chunk(IStateStore.MaxOperationsPerCommit))
+        {
+            var now = time.GetUtcNow();
+            var writes = chunk.Select(body =>
+            {
+                var id = Guid.CreateVersion7().ToString("N");
+                var seq = Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture);
+                return (WriteOperation)StateStoreExtensions.Put($"m:{seq}:{id}", Kinds.Message, new LocalMessage(id, null, body, now, 0), PutDocument.Any);
+            }).ToList();
+            await store.CommitAsync(Partitions.LocalQueue(entity), writes, [], cancellationToken);
+        }
+    }
+
+    /// <summary>Completes delivered messages, as few commits as the store allows (a batch delivered in one invocation).</summary>
+    public async Task CompleteManyAsync(string entity, IReadOnlyList<string> documentIds, CancellationToken cancellationToken)
+    {
+        foreach (var chunk in documentIds.Chunk(IStateStore.MaxOperationsPerCommit))
+        {
+            await store.CommitAsync(Partitions.LocalQueue(entity), [.. chunk.Select(id => (WriteOperation)new DeleteDocument(id))], [], cancellationToken);
+        }
+    }
+
     /// <summary>Messages waiting on an entity, oldest first.</summary>
     public async Task<IReadOnlyList<(string DocumentId, string ETag, LocalMessage Message)>> PeekAsync(string entity, CancellationToken cancellationToken)
     {

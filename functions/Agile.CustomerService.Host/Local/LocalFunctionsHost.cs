@@ -74,6 +74,10 @@ internal sealed class LocalFunctionsHost(
 {
     private readonly Dictionary<string, DateTimeOffset> _lastTick = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, HashSet<string>> _suspects = new(StringComparer.Ordinal);
+
+    /// <summary>Messages per invocation of a batched trigger (the Service Bus extension's maxMessageBatchSize, lowered to one commit's worth).</summary>
+    public const int MaxBatch = IStateStore.MaxOperationsPerCommit;
 
     public IReadOnlyList<FunctionDefinition> Functions => functions;
 
@@ -181,9 +185,14 @@ internal sealed class LocalFunctionsHost(
     private async Task<int> DeliverMessagesAsync(FunctionDefinition function, CancellationToken cancellationToken)
     {
         var entity = function.Entity!;
+        var waiting = await bus.PeekAsync(entity, cancellationToken);
+        if (function.IsBatched && !function.IsSessionsEnabled)
+        {
+            return await DeliverBatchesAsync(function, [.. faults.Order([.. waiting.Select(w => w.Message.SessionId)]).Select(i => waiting[i])], cancellationToken);
+        }
+
         var delivered = 0;
         var blockedSessions = new HashSet<string>(StringComparer.Ordinal);
-        var waiting = await bus.PeekAsync(entity, cancellationToken);
         foreach (var (documentId, _, message) in faults.Order([.. waiting.Select(w => w.Message.SessionId)]).Select(i => waiting[i]))
         {
             // Per-session order: a session whose earlier message failed waits for it.
@@ -227,6 +236,66 @@ internal sealed class LocalFunctionsHost(
             {
                 blockedSessions.Add(message.SessionId);
             }
+        }
+
+        return delivered;
+    }
+
+    /// <summary>
+    /// A batched trigger (<c>"cardinality": "many"</c>): up to <see cref="MaxBatch"/> messages per
+    /// invocation, as arrays in the payload and its metadata; settled together, as the Functions
+    /// host settles a batch: all completed when the function succeeds, all abandoned when it fails.
+    /// </summary>
+    private async Task<int> DeliverBatchesAsync(
+        FunctionDefinition function, IReadOnlyList<(string DocumentId, string ETag, LocalMessage Message)> waiting, CancellationToken cancellationToken)
+    {
+        var entity = function.Entity!;
+        var delivered = 0;
+
+        // The messages of a failed batch go one at a time until each succeeds, so a failing
+        // message costs its batch-mates one delivery attempt, not ten, and reaches the dead
+        // letters alone. Messages that were never in a failed batch keep going in batches.
+        var suspects = _suspects.TryGetValue(entity, out var known) ? known : _suspects[entity] = new HashSet<string>(StringComparer.Ordinal);
+        suspects.IntersectWith(waiting.Select(w => w.DocumentId));
+        for (var next = 0; next < waiting.Count;)
+        {
+            var size = suspects.Contains(waiting[next].DocumentId)
+                ? 1
+                : waiting.Skip(next).Take(MaxBatch).TakeWhile(w => !suspects.Contains(w.DocumentId)).Count();
+            var batch = waiting.Skip(next).Take(size).ToArray();
+            next += batch.Length;
+            var metadata = new JsonObject
+            {
+                ["MessageIdArray"] = new JsonArray([.. batch.Select(b => JsonValue.Create(b.Message.MessageId))]),
+                ["DeliveryCountArray"] = new JsonArray([.. batch.Select(b => JsonValue.Create(b.Message.DeliveryCount + 1))]),
+                ["EnqueuedTimeUtcArray"] = new JsonArray([.. batch.Select(b => JsonValue.Create(b.Message.EnqueuedAt.UtcDateTime))]),
+            };
+            var payload = Payload(function.TriggerBinding, new JsonArray([.. batch.Select(b => JsonValue.Create(b.Message.Body))]), metadata);
+            var (ok, reason) = await InvokeAndRouteAsync(function, payload, cancellationToken);
+            try
+            {
+                if (ok)
+                {
+                    await bus.CompleteManyAsync(entity, [.. batch.Select(b => b.DocumentId)], cancellationToken);
+                    suspects.ExceptWith(batch.Select(b => b.DocumentId));
+                    delivered++;
+                    continue;
+                }
+
+                suspects.UnionWith(batch.Select(b => b.DocumentId));
+                foreach (var (documentId, _, message) in batch)
+                {
+                    await bus.AbandonAsync(entity, documentId, message, reason, cancellationToken);
+                }
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Not settled: the messages stay and are delivered again (at least once).
+                logger.LogWarning("{Entity}: settling a batch of {Count} failed: {Message}", entity, batch.Length, ex.Message);
+            }
+
+            // Later batches wait for the next round, so a failed batch keeps its place in the order.
+            break;
         }
 
         return delivered;
@@ -319,16 +388,13 @@ internal sealed class LocalFunctionsHost(
                 continue;
             }
 
-            var messages = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray().ToList() : [value];
+            List<string> messages = value.ValueKind == JsonValueKind.Array ? [.. value.EnumerateArray().Select(m => m.GetRawText())] : [value.GetRawText()];
             var entities = binding.QueueName is { } queue
                 ? [queue]
                 : functions.Where(f => f.TopicName == binding.TopicName).Select(f => f.Entity!).ToList();
-            foreach (var message in messages)
+            foreach (var entity in entities)
             {
-                foreach (var entity in entities)
-                {
-                    await bus.EnqueueAsync(entity, message.GetRawText(), null, null, cancellationToken);
-                }
+                await bus.EnqueueManyAsync(entity, messages, cancellationToken);
             }
         }
     }
