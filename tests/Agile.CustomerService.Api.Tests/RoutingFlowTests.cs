@@ -262,6 +262,47 @@ public class RoutingFlowTests : IDisposable
         Assert.Equal("north-1-a01", fourth.Str("offeredTo"));
     }
 
+    [Theory]
+    [InlineData("resolve")]
+    [InlineData("decline")]
+    public async Task Answer_ThatFreesCapacity_OffersTheNextQueuedCaseBeforeTheChangeFeedIsRead(string answer)
+    {
+        for (var a = 2; a <= 10; a++)
+        {
+            await _app.PutAsync($"/api/teams/north-1/agents/north-1-a{a:D2}/availability", new { available = false });
+        }
+
+        var cases = new List<System.Text.Json.JsonElement>();
+        foreach (var customer in new[] { "cust-00001", "cust-00005", "cust-00009", "cust-00013" })
+        {
+            cases.Add(await _app.IntakeAsync(customer));
+        }
+
+        Assert.Equal("queued", cases[3].Str("status"));
+        if (answer == "resolve")
+        {
+            await _app.ActAsync(cases[0].Str("id"), "accept", new { agentId = "north-1-a01" });
+            await _app.ActAsync(cases[0].Str("id"), "resolve", new { agentId = "north-1-a01", resolution = "done" });
+        }
+        else
+        {
+            await _app.ActAsync(cases[0].Str("id"), "decline", new { agentId = "north-1-a01", reason = "not my topic" });
+        }
+
+        // No SettleAsync: the dispatch reactor has not seen the answer yet.
+        var (fourth, _) = await _app.CaseAsync(cases[3].Str("id"));
+        Assert.Equal("offered", fourth.Str("status"));
+        Assert.Equal("north-1-a01", fourth.Str("offeredTo"));
+        var team = await TestApp.Json(await _app.Client.GetAsync("/api/teams/north-1"));
+        var loads = team.GetProperty("agents").EnumerateArray().Single(a => a.Str("agentId") == "north-1-a01").GetProperty("loads");
+        Assert.DoesNotContain(loads.EnumerateArray(), l => l.Str("caseId") == cases[0].Str("id"));
+
+        await _app.SettleAsync();
+        var (settled, _) = await _app.CaseAsync(cases[3].Str("id"));
+        Assert.Equal("offered", settled.Str("status"));
+        Assert.Equal("north-1-a01", settled.Str("offeredTo"));
+    }
+
     [Fact]
     public async Task Help_TeammateAssists_OwnershipAndAssignmentUnchanged()
     {

@@ -203,12 +203,37 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         {
             case Committed committed:
                 notifier.Notify();
+                await ReleaseCapacityNowAsync(next.State, ((Accepted)decision).Events, cancellationToken);
                 return new Success(200, view, committed.ETags[caseId]);
             case CommitConflict conflict when conflict.Id == caseId:
                 return Problem.Stale($"case {caseId} changed while this request ran: read it again");
             default:
                 return await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken)
                     ?? Problem.Conflict($"another request with idempotency key {idempotencyKey} is in progress");
+        }
+    }
+
+    /// <summary>
+    /// An agent's answer that frees capacity (resolve, decline) gives it back at once, and offers
+    /// the team's next queued case, instead of waiting for the dispatch reactor to read the event:
+    /// the agent is not left idle while the change feed catches up. The reactor reconciles the
+    /// same way afterwards and finds nothing left to change; when this attempt fails, it is the one
+    /// that frees the capacity, as before (ADR 0003).
+    /// </summary>
+    private async Task ReleaseCapacityNowAsync(SupportCase c, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        if (!events.Any(e => e is CaseResolved or OfferDeclined))
+        {
+            return;
+        }
+
+        try
+        {
+            await ReconcileAsync(c.HandlingTeamId, c.Id, cancellationToken);
+        }
+        catch (StoreUnavailableException)
+        {
+            // The answer is committed; the reactor frees the capacity when it reads the event.
         }
     }
 
