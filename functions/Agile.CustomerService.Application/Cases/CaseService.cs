@@ -22,7 +22,7 @@ public sealed record IntakeRequest(
 /// <summary>
 /// The root handlers of the case lifecycle: load, decide (pure), save with ETag, emit events.
 /// Every write touches one partition; the team side (capacity, queue) is reserved before an
-/// offer is written and reconciled from the case afterwards (ADR 0003).
+/// offer is written and reconciled from the case afterwards (ADR 0002, ADR 0006).
 /// </summary>
 public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPolicy policy, IChangeNotifier notifier)
 {
@@ -218,7 +218,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// the team's next queued case, instead of waiting for the dispatch reactor to read the event:
     /// the agent is not left idle while the change feed catches up. The reactor reconciles the
     /// same way afterwards and finds nothing left to change; when this attempt fails, it is the one
-    /// that frees the capacity, as before (ADR 0003).
+    /// that frees the capacity, as before (ADR 0002, ADR 0006).
     /// </summary>
     private async Task ReleaseCapacityNowAsync(SupportCase c, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
     {
