@@ -5,10 +5,13 @@ using Microsoft.Data.Sqlite;
 namespace Agile.CustomerService.Storage.Sqlite;
 
 /// <summary>
-/// The embedded default store: one SQLite file in WAL mode. Writes go through one
-/// connection, one transaction per commit (SQLite has one writer anyway); reads use
-/// pooled connections and see the last committed state. ETags are per-document
-/// versions; the change log is the outbox table ordered by its sequence number.
+/// The embedded default store: one SQLite file in WAL mode, used through one connection
+/// with its statements prepared once. Commits are one transaction each (SQLite has one
+/// writer anyway); reads take the same connection between commits and see the last
+/// committed state. One connection because it is the only one whose page cache survives
+/// the commits: a second connection drops its whole cache whenever this one commits, and
+/// reads every page again from the file (measured in docs/performance.md). ETags are
+/// per-document versions; the change log is the outbox table ordered by its sequence number.
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 {
@@ -16,6 +19,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private readonly TimeProvider _time;
     private readonly SqliteConnection _writer;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     public SqliteStateStore(string databasePath, TimeProvider timeProvider)
     {
@@ -67,45 +71,37 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
     {
-        using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id";
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken) || IsExpired(reader, 4))
+        await _writeLock.WaitAsync(cancellationToken);
+        try
         {
-            return null;
+            var command = Statement(
+                "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id", null, partition, id);
+            using var reader = command.ExecuteReader();
+            return !reader.Read() || IsExpired(reader, 4) ? null : ToDocument(partition, id, reader, 0);
         }
-
-        return ToDocument(partition, id, reader, 0);
+        finally
+        {
+            _writeLock.Release();
+        }
     }
 
-    public async Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id, kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND kind = $k ORDER BY id";
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$k", kind);
-        return await ReadAllAsync(partition, command, cancellationToken);
-    }
+    public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken) =>
+        ReadAllAsync(
+            partition,
+            "SELECT id, kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND kind = $k ORDER BY id",
+            [partition, kind],
+            cancellationToken);
 
-    public async Task<IReadOnlyList<StoredDocument>> QueryDueAsync(string partition, string kind, DateTimeOffset dueBy, int max, CancellationToken cancellationToken)
-    {
-        using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
+    public Task<IReadOnlyList<StoredDocument>> QueryDueAsync(string partition, string kind, DateTimeOffset dueBy, int max, CancellationToken cancellationToken) =>
+        ReadAllAsync(
+            partition,
+            """
             SELECT id, kind, json, version, due_at, expires_at FROM documents
             WHERE partition = $p AND kind = $k AND due_at IS NOT NULL AND due_at <= $due
             ORDER BY due_at, id LIMIT $max
-            """;
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$k", kind);
-        command.Parameters.AddWithValue("$due", dueBy.ToUnixTimeMilliseconds());
-        command.Parameters.AddWithValue("$max", max);
-        return await ReadAllAsync(partition, command, cancellationToken);
-    }
+            """,
+            [partition, kind, dueBy.ToUnixTimeMilliseconds(), max],
+            cancellationToken);
 
     public async Task<CommitResult> CommitAsync(
         string partition, IReadOnlyList<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
@@ -168,24 +164,32 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     public async Task<ChangePage> ReadChangesAsync(string? continuation, int max, CancellationToken cancellationToken)
     {
         var after = continuation is null ? 0L : long.Parse(continuation, CultureInfo.InvariantCulture);
-        using var connection = await OpenReaderAsync(cancellationToken);
-        using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT seq, partition, event_id, type, json, correlation_id, committed_at FROM outbox
-            WHERE seq > $after ORDER BY seq LIMIT $max
-            """;
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$max", max);
         var changes = new List<ChangeRecord>();
         var last = after;
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await _writeLock.WaitAsync(cancellationToken);
+        try
         {
-            last = reader.GetInt64(0);
-            changes.Add(new ChangeRecord(
-                reader.GetString(1),
-                new OutboxEvent(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
-                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+            var command = Statement(
+                """
+                SELECT seq, partition, event_id, type, json, correlation_id, committed_at FROM outbox
+                WHERE seq > $after ORDER BY seq LIMIT $max
+                """,
+                null,
+                after,
+                max);
+            using var reader = command.ExecuteReader();
+            while (reader.Read())
+            {
+                last = reader.GetInt64(0);
+                changes.Add(new ChangeRecord(
+                    reader.GetString(1),
+                    new OutboxEvent(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
+            }
+        }
+        finally
+        {
+            _writeLock.Release();
         }
 
         return new ChangePage(changes, last.ToString(CultureInfo.InvariantCulture));
@@ -250,27 +254,83 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     public void Dispose()
     {
+        foreach (var statement in _statements.Values)
+        {
+            statement.Dispose();
+        }
+
         _writer.Dispose();
         _writeLock.Dispose();
     }
 
-    private async Task<SqliteConnection> OpenReaderAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The connection's command for <paramref name="sql"/>, prepared the first time, with its
+    /// parameters ($p, $k, $due, $max in that order, as many as given) set to <paramref name="values"/>.
+    /// Callers hold the lock and dispose the reader before the next statement.
+    /// </summary>
+    private SqliteCommand Statement(string sql, SqliteTransaction? transaction, params object?[] values)
     {
-        var connection = new SqliteConnection(_connectionString);
-        await connection.OpenAsync(cancellationToken);
-        return connection;
+        if (!_statements.TryGetValue(sql, out var command))
+        {
+            command = _writer.CreateCommand();
+            command.CommandText = sql;
+            foreach (var name in ParameterNames(sql))
+            {
+                command.Parameters.Add(new SqliteParameter { ParameterName = name });
+            }
+
+            _statements[sql] = command;
+        }
+
+        command.Transaction = transaction;
+        for (var i = 0; i < values.Length; i++)
+        {
+            command.Parameters[i].Value = values[i] ?? DBNull.Value;
+        }
+
+        return command;
     }
 
-    private async Task<IReadOnlyList<StoredDocument>> ReadAllAsync(string partition, SqliteCommand command, CancellationToken cancellationToken)
+    /// <summary>The $names of a statement in order of first appearance.</summary>
+    private static List<string> ParameterNames(string sql)
+    {
+        var names = new List<string>();
+        for (var i = sql.IndexOf('$', StringComparison.Ordinal); i >= 0; i = sql.IndexOf('$', i + 1))
+        {
+            var end = i + 1;
+            while (end < sql.Length && (char.IsLetterOrDigit(sql[end]) || sql[end] == '_'))
+            {
+                end++;
+            }
+
+            var name = sql[i..end];
+            if (!names.Contains(name))
+            {
+                names.Add(name);
+            }
+        }
+
+        return names;
+    }
+
+    private async Task<IReadOnlyList<StoredDocument>> ReadAllAsync(string partition, string sql, object?[] values, CancellationToken cancellationToken)
     {
         var documents = new List<StoredDocument>();
-        using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        while (await reader.ReadAsync(cancellationToken))
+        await _writeLock.WaitAsync(cancellationToken);
+        try
         {
-            if (!IsExpired(reader, 5))
+            using var reader = Statement(sql, null, values).ExecuteReader();
+            while (reader.Read())
             {
-                documents.Add(ToDocument(partition, reader.GetString(0), reader, 1));
+                if (!IsExpired(reader, 5))
+                {
+                    documents.Add(ToDocument(partition, reader.GetString(0), reader, 1));
+                }
             }
+        }
+        finally
+        {
+            _writeLock.Release();
         }
 
         return documents;
@@ -291,12 +351,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     private long? CurrentVersion(SqliteTransaction transaction, string partition, string id, long now)
     {
-        using var command = _writer.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT version, expires_at FROM documents WHERE partition = $p AND id = $id";
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$id", id);
-        using var reader = command.ExecuteReader();
+        using var reader = Statement("SELECT version, expires_at FROM documents WHERE partition = $p AND id = $id", transaction, partition, id).ExecuteReader();
         if (!reader.Read())
         {
             return null;
@@ -306,52 +361,39 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         return !reader.IsDBNull(1) && reader.GetInt64(1) <= now ? null : reader.GetInt64(0);
     }
 
-    private void Upsert(SqliteTransaction transaction, string partition, PutDocument put, long version, long now)
-    {
-        using var command = _writer.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+    private void Upsert(SqliteTransaction transaction, string partition, PutDocument put, long version, long now) =>
+        Statement(
+            """
             INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
             VALUES ($p, $id, $k, $j, $v, $due, $exp)
             ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, json = excluded.json,
                 version = MAX(documents.version + 1, excluded.version), due_at = excluded.due_at, expires_at = excluded.expires_at
-            """;
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$id", put.Id);
-        command.Parameters.AddWithValue("$k", put.Kind);
-        command.Parameters.AddWithValue("$j", put.Json);
-        command.Parameters.AddWithValue("$v", version);
-        command.Parameters.AddWithValue("$due", put.DueAt is { } due ? due.ToUnixTimeMilliseconds() : DBNull.Value);
-        command.Parameters.AddWithValue("$exp", put.TimeToLive is { } ttl ? now + (long)ttl.TotalMilliseconds : DBNull.Value);
-        command.ExecuteNonQuery();
-    }
+            """,
+            transaction,
+            partition,
+            put.Id,
+            put.Kind,
+            put.Json,
+            version,
+            put.DueAt?.ToUnixTimeMilliseconds(),
+            put.TimeToLive is { } ttl ? now + (long)ttl.TotalMilliseconds : null).ExecuteNonQuery();
 
-    private void Delete(SqliteTransaction transaction, string partition, string id)
-    {
-        using var command = _writer.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM documents WHERE partition = $p AND id = $id";
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$id", id);
-        command.ExecuteNonQuery();
-    }
+    private void Delete(SqliteTransaction transaction, string partition, string id) =>
+        Statement("DELETE FROM documents WHERE partition = $p AND id = $id", transaction, partition, id).ExecuteNonQuery();
 
-    private void AppendOutbox(SqliteTransaction transaction, string partition, OutboxEvent e, long now)
-    {
-        using var command = _writer.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+    private void AppendOutbox(SqliteTransaction transaction, string partition, OutboxEvent e, long now) =>
+        Statement(
+            """
             INSERT INTO outbox (partition, event_id, type, json, correlation_id, committed_at)
             VALUES ($p, $id, $t, $j, $c, $at)
-            """;
-        command.Parameters.AddWithValue("$p", partition);
-        command.Parameters.AddWithValue("$id", e.EventId);
-        command.Parameters.AddWithValue("$t", e.Type);
-        command.Parameters.AddWithValue("$j", e.Json);
-        command.Parameters.AddWithValue("$c", (object?)e.CorrelationId ?? DBNull.Value);
-        command.Parameters.AddWithValue("$at", now);
-        command.ExecuteNonQuery();
-    }
+            """,
+            transaction,
+            partition,
+            e.EventId,
+            e.Type,
+            e.Json,
+            e.CorrelationId,
+            now).ExecuteNonQuery();
 
     private static void Execute(SqliteConnection connection, string sql)
     {
