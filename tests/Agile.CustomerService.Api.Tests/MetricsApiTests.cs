@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Agile.CustomerService.Application.Metrics;
+using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Application.Teams;
 
@@ -73,6 +74,49 @@ public class MetricsApiTests : IDisposable
         }
 
         Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+    }
+
+    [Fact]
+    public async Task Rollup_WholeHistoryRedeliveredAsOneBatch_ChangesNothing()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
+        await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
+        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+
+        var projection = _app.Service<DailyRollupProjection>();
+        var changes = await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None);
+        var batch = new ChangeBatch([.. changes.Changes]);
+        for (var i = 0; i < batch.Count; i++)
+        {
+            await projection.HandleAsync(batch, i, CancellationToken.None);
+        }
+
+        Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+    }
+
+    [Fact]
+    public async Task Rollup_BatchesLargerThanOneCommit_CountEveryCaseAndEachCustomerServedOnce()
+    {
+        // 30 cases answered before the pipeline runs: about 120 events, delivered in batches of up to 100,
+        // whose north-1 writes (a marker and drill-down entries per event) take more than one commit each.
+        var customers = new[] { "cust-00005", "cust-00009", "cust-00013" };
+        for (var i = 0; i < 30; i++)
+        {
+            var c = await _app.IntakeAsync(customers[i % customers.Length], key: $"batch-{i}");
+            Assert.Equal("north-1", c.Str("owningTeamId"));
+            var agent = c.Str("offeredTo");
+            Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
+            _app.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "done" })).StatusCode);
+        }
+
+        await _app.SettleAsync();
+
+        var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
+        Assert.Equal(30, kpis.GetProperty("averageHandleTime").GetProperty("denominator").GetDouble());
+        Assert.Equal(30 * 60, kpis.GetProperty("averageHandleTime").GetProperty("numerator").GetDouble());
+        Assert.Equal(3, kpis.GetProperty("customersServedPerAgent").GetProperty("numerator").GetDouble());
+        Assert.Equal(30, (await DrillAsync("north-1", "averageHandleTime")).GetProperty("cases").GetArrayLength());
     }
 
     [Fact]

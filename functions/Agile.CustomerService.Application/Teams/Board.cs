@@ -52,14 +52,19 @@ public sealed class BoardProjection(IStateStore store, CaseService cases) : ICha
 
     public string Name => "board";
 
-    public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
+    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
+        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
+
+    /// <summary>The case's entries show its current state, so an event followed in the batch by another of its case is left to that one.</summary>
+    public async Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken)
     {
-        if (CaseEventJson.TryRead(change.Event) is not { } e)
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EventAt(index) is not { } e || batch.HasLaterEventOfTheSameCase(index, _ => true))
         {
             return;
         }
 
-        var current = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value.State;
+        var current = (await batch.CaseAsync(cases, e.CaseId, cancellationToken))?.Value.State;
         if (current is null)
         {
             return;

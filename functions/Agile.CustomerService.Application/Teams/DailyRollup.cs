@@ -32,23 +32,126 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
 
     public string Name => "daily-rollup";
 
-    public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
+    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
+        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
+
+    /// <summary>
+    /// Every event counts on its own, but a batch's contributions are written together: each is
+    /// gathered as its event is applied, and at the batch's last change they go to each team's
+    /// partition in as few commits as the store allows (<see cref="ApplyAllAsync"/>).
+    /// </summary>
+    public async Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken)
     {
-        if (CaseEventJson.TryRead(change.Event) is not { } e)
+        ArgumentNullException.ThrowIfNull(batch);
+        var gathered = batch.Scratch<List<(Contribution, string)>>(Name);
+        if (batch.EventAt(index) is { } e
+            && (await batch.CaseAsync(cases, e.CaseId, cancellationToken))?.Value is { } document
+            && IndexOf(document.History, batch[index].Event.EventId, e) is >= 0 and var position)
         {
-            return;
+            gathered.AddRange(CaseMetrics.Of(document.History, position, cases.Policy).Select(c => (c, batch[index].Event.EventId)));
         }
 
-        var document = (await cases.GetAsync(e.CaseId, cancellationToken))?.Value;
-        if (document is null || IndexOf(document.History, change.Event.EventId, e) is not (>= 0 and var index))
+        if (batch.IsLast(index))
         {
-            return;
+            await ApplyAllAsync(gathered, cancellationToken);
+            gathered.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Applies contributions in their order, each team's in as few commits of its partition as
+    /// <see cref="IStateStore.MaxOperationsPerCommit"/> allows, with the same rules as
+    /// <see cref="ApplyAsync"/>: an event already applied to a partition counts nothing there again,
+    /// a customer counts as served once a day. A commit that conflicts is retried from the
+    /// partition's first contribution; what earlier commits wrote is skipped by its markers.
+    /// </summary>
+    public async Task ApplyAllAsync(IReadOnlyList<(Contribution Contribution, string EventId)> contributions, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(contributions);
+        foreach (var team in contributions.GroupBy(c => c.Contribution.TeamId, StringComparer.Ordinal))
+        {
+            var applied = false;
+            for (var attempt = 0; attempt < 8 && !applied; attempt++)
+            {
+                applied = await TryApplyTeamAsync(Partitions.Team(team.Key), [.. team], cancellationToken);
+            }
+
+            if (!applied)
+            {
+                throw new StoreUnavailableException($"rollup of team {team.Key} kept conflicting");
+            }
+        }
+    }
+
+    private async Task<bool> TryApplyTeamAsync(string partition, IReadOnlyList<(Contribution Contribution, string EventId)> contributions, CancellationToken cancellationToken)
+    {
+        var rollups = new Dictionary<DateOnly, (string? ETag, DailyTeamRollup Value)>();
+        var writes = new List<WriteOperation>();
+        var marked = new HashSet<string>(StringComparer.Ordinal);
+        var served = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (contribution, eventId) in contributions)
+        {
+            var marker = $"rollup-event:{eventId}";
+            if (marked.Contains(marker) || await store.ReadAsync(partition, marker, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            var day = contribution.Day;
+            var delta = contribution.Delta;
+            var own = new List<WriteOperation> { new PutDocument(marker, Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime) };
+            foreach (var tag in contribution.Cases)
+            {
+                if (tag.Fact != Facts.Served)
+                {
+                    own.Add(StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
+                    continue;
+                }
+
+                var servedId = $"served:{day:yyyy-MM-dd}:{CaseIds.CustomerOf(tag.CaseId) ?? tag.CaseId}";
+                if (!served.Contains(servedId) && await store.ReadAsync(partition, servedId, cancellationToken) is null)
+                {
+                    served.Add(servedId);
+                    delta = delta with { CustomersServed = delta.CustomersServed + 1 };
+                    own.Add(new PutDocument(servedId, Kinds.Served, "{}", null, TimeToLive: ServedLifetime));
+                }
+            }
+
+            if (writes.Count + own.Count + rollups.Count + 1 > IStateStore.MaxOperationsPerCommit)
+            {
+                if (!await CommitAsync(partition, writes, rollups, cancellationToken))
+                {
+                    return false;
+                }
+
+                writes.Clear();
+                rollups.Clear();
+            }
+
+            if (!rollups.TryGetValue(day, out var rollup))
+            {
+                var current = await store.ReadAsync<DailyTeamRollup>(partition, DailyTeamRollup.IdFor(day), cancellationToken);
+                rollup = (current?.ETag, current?.Value ?? DailyTeamRollup.Empty(contribution.TeamId, day));
+            }
+
+            rollups[day] = (rollup.ETag, rollup.Value.Plus(delta));
+            writes.AddRange(own);
+            marked.Add(marker);
         }
 
-        foreach (var contribution in CaseMetrics.Of(document.History, index, cases.Policy))
+        return await CommitAsync(partition, writes, rollups, cancellationToken);
+    }
+
+    private async Task<bool> CommitAsync(
+        string partition, List<WriteOperation> writes, Dictionary<DateOnly, (string? ETag, DailyTeamRollup Value)> rollups, CancellationToken cancellationToken)
+    {
+        if (writes.Count == 0)
         {
-            await ApplyAsync(contribution, change.Event.EventId, [], cancellationToken);
+            return true;
         }
+
+        List<WriteOperation> all = [.. rollups.Select(r => (WriteOperation)StateStoreExtensions.Put(DailyTeamRollup.IdFor(r.Key), Kinds.Rollup, r.Value.Value, r.Value.ETag)), .. writes];
+        return await store.CommitAsync(partition, all, [], cancellationToken) is Committed;
     }
 
     /// <summary>The position of an event in its case's history: event ids are <c>{caseId}:{version}</c>.</summary>

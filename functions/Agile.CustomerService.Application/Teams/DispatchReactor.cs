@@ -14,17 +14,20 @@ public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
 {
     public string Name => "dispatch";
 
-    public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
-    {
-        if (CaseEventJson.TryRead(change.Event) is not { } e)
-        {
-            return;
-        }
+    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
+        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
 
-        if (e is CaseOpened or CaseQueued or CaseOffered or HelpRequested)
+    /// <summary>
+    /// Reconciliation reads the case's current state, so an event followed in the batch by another
+    /// of its case that this reactor reconciles is left to that one; a spill-over is not, because it
+    /// names the team the case left.
+    /// </summary>
+    public async Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        if (batch.EventAt(index) is not { } e || Ignored(e)
+            || (e is not CaseSpilledOver && batch.HasLaterEventOfTheSameCase(index, later => !Ignored(later))))
         {
-            // Their team-side change (reservation or queue item) was written before the case;
-            // an orphan of a failed write is repaired by the offer-timeout or spill-check timer.
             return;
         }
 
@@ -47,4 +50,10 @@ public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
             await cases.ReconcileAsync(team, e.CaseId, cancellationToken);
         }
     }
+
+    /// <summary>
+    /// Their team-side change (reservation or queue item) was written before the case; an orphan of
+    /// a failed write is repaired by the offer-timeout or spill-check timer.
+    /// </summary>
+    private static bool Ignored(CaseEvent e) => e is CaseOpened or CaseQueued or CaseOffered or HelpRequested;
 }

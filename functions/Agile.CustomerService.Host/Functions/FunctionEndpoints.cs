@@ -135,12 +135,16 @@ internal static class FunctionEndpoints
         var invocation = await ReadAsync(request);
         var result = new InvocationResult();
         var logger = loggers.CreateLogger("Functions");
-        foreach (var item in invocation.Items("message"))
+        var messages = invocation.Items("message")
+            .Select(item => item.Deserialize<EventMessage>(Json.Options) ?? throw new InvocationException("empty event message"))
+            .ToList();
+        var batch = new ChangeBatch([.. messages.Select(m => m.ToChange())]);
+        for (var i = 0; i < messages.Count; i++)
         {
-            var message = item.Deserialize<EventMessage>(Json.Options) ?? throw new InvocationException("empty event message");
+            var message = messages[i];
             using var activity = Telemetry.StartConsumer($"{subscriber.Name} {message.Type}", message.CorrelationId);
             activity?.SetTag("acs.event", message.EventId);
-            await subscriber.HandleAsync(message.ToChange(), ct);
+            await subscriber.HandleAsync(batch, i, ct);
             Telemetry.EventsApplied.Add(1, new KeyValuePair<string, object?>("consumer", subscriber.Name));
             result.Logs.Add($"{subscriber.Name} applied {message.EventId}");
             logger.LogDebug("{Subscriber} applied {EventId} ({CorrelationId})", subscriber.Name, message.EventId, message.CorrelationId);
