@@ -1,4 +1,6 @@
 using System.Net;
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Application.Storage;
 
 namespace Agile.CustomerService.Api.Tests;
 
@@ -301,6 +303,34 @@ public class RoutingFlowTests : IDisposable
         var (settled, _) = await _app.CaseAsync(cases[3].Str("id"));
         Assert.Equal("offered", settled.Str("status"));
         Assert.Equal("north-1-a01", settled.Str("offeredTo"));
+    }
+
+    [Theory]
+    [InlineData("accept")]
+    [InlineData("decline")]
+    public async Task Answer_ToAnOffer_RemovesItsTimeoutSoNothingIsLeftToSweep(string answer)
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var timer = new CaseTimer(TimerKind.OfferTimeout, c.Str("id"), "", null, default);
+        var store = _app.Service<IStateStore>();
+        Assert.NotNull(await store.ReadAsync(timer.Partition, timer.Id, CancellationToken.None));
+
+        var response = await _app.ActAsync(c.Str("id"), answer, new { agentId = c.Str("offeredTo"), reason = "on a call" });
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var (after, _) = await _app.CaseAsync(c.Str("id"));
+        var rearmed = await store.ReadAsync(timer.Partition, timer.Id, CancellationToken.None);
+        if (answer == "accept")
+        {
+            Assert.Null(rearmed);
+        }
+        else
+        {
+            // Declined and offered to a teammate at once: the timer now belongs to the new offer.
+            Assert.Equal("offered", after.Str("status"));
+            Assert.NotEqual(c.Str("offeredTo"), after.Str("offeredTo"));
+            Assert.Equal(after.Str("offeredTo"), Json.Read<CaseTimer>(rearmed!.Json).AgentId);
+        }
     }
 
     [Fact]

@@ -203,6 +203,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         {
             case Committed committed:
                 notifier.Notify();
+                await DisarmAnsweredOfferAsync(caseId, ((Accepted)decision).Events, cancellationToken);
                 await ReleaseCapacityNowAsync(next.State, ((Accepted)decision).Events, cancellationToken);
                 return new Success(200, view, committed.ETags[caseId]);
             case CommitConflict conflict when conflict.Id == caseId:
@@ -210,6 +211,30 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             default:
                 return await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken)
                     ?? Problem.Conflict($"another request with idempotency key {idempotencyKey} is in progress");
+        }
+    }
+
+    /// <summary>
+    /// An answered offer no longer needs its timeout: the timer is deleted now instead of being swept
+    /// when due, where it would read the case and the team only to find nothing to do. Before the
+    /// capacity is released, because that may offer the case again and arm a new timer. When the
+    /// delete fails the timer fires later and changes nothing.
+    /// </summary>
+    private async Task DisarmAnsweredOfferAsync(string caseId, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+    {
+        if (!events.Any(e => e is OfferAccepted or OfferDeclined))
+        {
+            return;
+        }
+
+        var timer = new CaseTimer(TimerKind.OfferTimeout, caseId, "", null, default);
+        try
+        {
+            await store.CommitAsync(timer.Partition, cancellationToken, new DeleteDocument(timer.Id));
+        }
+        catch (StoreUnavailableException)
+        {
+            // The timer stays and is swept when due, as before.
         }
     }
 
