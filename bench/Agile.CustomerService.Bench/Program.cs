@@ -27,7 +27,7 @@ if (options.SoakSeconds > 0)
 }
 
 Console.WriteLine($"intake-to-offer benchmark: {options.Intakes} intakes per run, {options.Concurrency} concurrent clients, {Environment.ProcessorCount} cores");
-var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd)>();
+var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd, double CpuPerIntake)>();
 foreach (var customers in options.Sizes)
 {
     var work = Path.Combine(Path.GetTempPath(), "acs-bench", Guid.NewGuid().ToString("N"));
@@ -41,10 +41,11 @@ foreach (var customers in options.Sizes)
         await host.WaitReadyAsync();
         IntakeLoad.Tokens = await BenchTokens.LoadAsync(hostDll, db);
         var memoryStart = host.WorkingSet();
-        var intake = await IntakeLoad.RunAsync(host.BaseAddress, customers, options.Intakes, options.Concurrency);
+        var intake = await IntakeLoad.RunAsync(host.BaseAddress, customers, options.Intakes, options.Concurrency, host.ProcessorTime);
         var memoryEnd = host.WorkingSet();
-        results.Add((customers, intake, floor, memoryStart, memoryEnd));
+        results.Add((customers, intake, floor, memoryStart, memoryEnd, IntakeLoad.HostCpu.TotalMilliseconds / intake.Count));
         Console.WriteLine($"  {customers,9:N0} customers  intake {intake}  |  floor {floor}");
+        Console.WriteLine($"             offered at intake {IntakeLoad.Counts.OfferedAtIntake}, queued at intake {IntakeLoad.Counts.QueuedAtIntake}, offers found by polling {IntakeLoad.Counts.FoundByPolling}, answered (accepted and resolved) {IntakeLoad.Counts.Answered}, accept p50 {IntakeLoad.Counts.P50(IntakeLoad.Counts.AcceptMs):F2} ms, resolve p50 {IntakeLoad.Counts.P50(IntakeLoad.Counts.ResolveMs):F2} ms");
     }
     finally
     {
@@ -54,12 +55,12 @@ foreach (var customers in options.Sizes)
 }
 
 Console.WriteLine();
-Console.WriteLine("| customers | intakes/s | p50 ms | p99 ms | floor writes/s | floor p50 ms | floor p99 ms | p50 / floor p50 | throughput floor / intake | host memory start -> end MB |");
-Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var (customers, intake, floor, start, end) in results)
+Console.WriteLine("| customers | intakes/s | p50 ms | p99 ms | host CPU ms per intake | floor writes/s | floor p50 ms | floor p99 ms | p50 / floor p50 | throughput floor / intake | host memory start -> end MB |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (customers, intake, floor, start, end, cpu) in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-        $"| {customers:N0} | {intake.PerSecond:F0} | {intake.P50:F2} | {intake.P99:F2} | {floor.PerSecond:F0} | {floor.P50:F2} | {floor.P99:F2} | {intake.P50 / floor.P50:F2}x | {floor.PerSecond / intake.PerSecond:F2}x | {start / 1048576} -> {end / 1048576} |"));
+        $"| {customers:N0} | {intake.PerSecond:F0} | {intake.P50:F2} | {intake.P99:F2} | {cpu:F2} | {floor.PerSecond:F0} | {floor.P50:F2} | {floor.P99:F2} | {intake.P50 / floor.P50:F2}x | {floor.PerSecond / intake.PerSecond:F2}x | {start / 1048576} -> {end / 1048576} |"));
 }
 
 if (results.Count >= 2)
@@ -115,14 +116,21 @@ internal static class IntakeLoad
     /// <summary>Bearer tokens: the channel's (intake) and each agent's (accept, resolve).</summary>
     public static BenchTokens Tokens { get; set; } = new("", new Dictionary<string, string>());
 
-    public static async Task<Stats> RunAsync(Uri baseAddress, int customers, int intakes, int concurrency)
+    /// <summary>The host's CPU time (user and system, all threads) over the timed phase of the last run.</summary>
+    public static TimeSpan HostCpu { get; private set; }
+
+    public static async Task<Stats> RunAsync(Uri baseAddress, int customers, int intakes, int concurrency, Func<TimeSpan> hostCpu)
     {
         using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = concurrency * 2 }) { BaseAddress = baseAddress };
         await RunPhaseAsync(http, customers, Math.Min(2000, intakes / 10), concurrency, new List<double>());
         var latencies = new List<double>(intakes);
+        Counts.Reset();
+        var cpuStart = hostCpu();
         var clock = Stopwatch.StartNew();
         await RunPhaseAsync(http, customers, intakes, concurrency, latencies);
-        return Stats.From(latencies, clock.Elapsed);
+        var elapsed = clock.Elapsed;
+        HostCpu = hostCpu() - cpuStart;
+        return Stats.From(latencies, elapsed);
     }
 
     /// <summary>Runs intakes for a fixed time instead of a fixed count (the soak).</summary>
@@ -136,21 +144,30 @@ internal static class IntakeLoad
     }
 
     /// <summary>
-    /// Intake clients post contacts and time each intake-to-offer; agent clients answer the offers
-    /// (accept, then resolve) alongside, so capacity stays steady. Throughput counts intakes.
+    /// Intake clients post contacts and time each intake-to-offer. Agent clients answer every
+    /// offer (accept, then resolve) alongside, so capacity keeps coming back: the offers an
+    /// intake answers with, and the offers the dispatch reactor makes later from a team's queue,
+    /// which the agents find by polling their team (as a worklist would). Throughput counts intakes.
     /// </summary>
     private static async Task RunPhaseAsync(HttpClient http, int customers, int intakes, int concurrency, List<double> latencies, Func<bool>? stop = null)
     {
         var next = -1;
         var owned = customers * 4 / 5 - DemoSeed.NeverContacted;
-        var offers = System.Threading.Channels.Channel.CreateUnbounded<(string CaseId, string Agent, string ETag)>();
+        var offers = System.Threading.Channels.Channel.CreateUnbounded<(string CaseId, string Agent, string? ETag)>();
+        var claimed = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>(StringComparer.Ordinal);
+        using var intakeDone = new CancellationTokenSource();
         var answerers = Enumerable.Range(0, Math.Max(1, concurrency / 2)).Select(async _ =>
         {
             await foreach (var (caseId, agent, etag) in offers.Reader.ReadAllAsync())
             {
-                await AnswerAsync(http, caseId, agent, etag);
+                if (await AnswerAsync(http, caseId, agent, etag) == Answer.NotYetOffered)
+                {
+                    // Reserved but not yet offered (the reservation is written first): look again later.
+                    claimed.TryRemove(caseId, out var _);
+                }
             }
         }).ToList();
+        var pollers = Enumerable.Range(1, DemoSeed.TeamCount).Select(t => PollTeamAsync(http, DemoSeed.TeamId(t), offers.Writer, claimed, intakeDone.Token)).ToList();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async worker =>
         {
             var random = new Random(worker);
@@ -176,7 +193,18 @@ internal static class IntakeLoad
                 var c = JsonDocument.Parse(body).RootElement.GetProperty("case");
                 if (c.GetProperty("status").GetString() == "offered")
                 {
-                    offers.Writer.TryWrite((c.GetProperty("id").GetString()!, c.GetProperty("offeredTo").GetString()!, response.Headers.ETag!.Tag));
+                    Interlocked.Increment(ref Counts.OfferedAtIntake);
+                    var caseId = c.GetProperty("id").GetString()!;
+                    if (claimed.TryAdd(caseId, true))
+                    {
+                        // The agent answers in line, so every client has at most one case open:
+                        // capacity returns at the rate intakes arrive (the answers are not timed).
+                        await AnswerAsync(http, caseId, c.GetProperty("offeredTo").GetString()!, response.Headers.ETag!.Tag);
+                    }
+                }
+                else
+                {
+                    Interlocked.Increment(ref Counts.QueuedAtIntake);
                 }
             }
 
@@ -185,19 +213,140 @@ internal static class IntakeLoad
                 latencies.AddRange(mine);
             }
         }));
+        await intakeDone.CancelAsync();
+        await Task.WhenAll(pollers);
         offers.Writer.Complete();
         await Task.WhenAll(answerers);
     }
 
-    private static async Task AnswerAsync(HttpClient http, string caseId, string agent, string etag)
+    /// <summary>What the intakes of a run answered with, and how many offers the agents answered.</summary>
+    public static class Counts
     {
-        var accepted = await PostAsync(http, $"/api/cases/{caseId}/accept", new { agentId = agent }, etag);
-        if (accepted.Headers.ETag is { } next)
+        public static int OfferedAtIntake;
+        public static int QueuedAtIntake;
+        public static int Answered;
+        public static int FoundByPolling;
+
+        public static readonly List<double> AcceptMs = [];
+        public static readonly List<double> ResolveMs = [];
+
+        public static void Reset()
         {
-            using var resolved = await PostAsync(http, $"/api/cases/{caseId}/resolve", new { agentId = agent, resolution = "bench" }, next.Tag);
+            OfferedAtIntake = QueuedAtIntake = Answered = FoundByPolling = 0;
+            lock (AcceptMs)
+            {
+                AcceptMs.Clear();
+                ResolveMs.Clear();
+            }
         }
 
-        accepted.Dispose();
+        public static void Add(List<double> list, double ms)
+        {
+            lock (AcceptMs)
+            {
+                list.Add(ms);
+            }
+        }
+
+        public static double P50(List<double> list)
+        {
+            lock (AcceptMs)
+            {
+                return list.Count == 0 ? 0 : list.Order().ElementAt(list.Count / 2);
+            }
+        }
+    }
+
+    private enum Answer
+    {
+        Answered,
+        NotYetOffered,
+        Gone,
+    }
+
+    /// <summary>
+    /// An agent's worklist: the team's loads with an expiry, read every 100 ms. A case once
+    /// answered stays claimed: its load keeps its expiry until the dispatch reactor confirms it.
+    /// </summary>
+    private static async Task PollTeamAsync(
+        HttpClient http, string teamId, System.Threading.Channels.ChannelWriter<(string, string, string?)> offers,
+        System.Collections.Concurrent.ConcurrentDictionary<string, bool> claimed, CancellationToken stop)
+    {
+        var reader = Tokens.Agents[$"{teamId}-a01"];
+        while (!stop.IsCancellationRequested)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/teams/{teamId}");
+            request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", reader);
+            using var response = await http.SendAsync(request, CancellationToken.None);
+            var team = JsonDocument.Parse(await response.Content.ReadAsStringAsync(CancellationToken.None)).RootElement;
+            foreach (var agent in team.GetProperty("agents").EnumerateArray())
+            {
+                foreach (var load in agent.GetProperty("loads").EnumerateArray())
+                {
+                    var caseId = load.GetProperty("caseId").GetString()!;
+                    if (load.GetProperty("expiresAt").ValueKind != JsonValueKind.Null && claimed.TryAdd(caseId, true))
+                    {
+                        Interlocked.Increment(ref Counts.FoundByPolling);
+                        offers.TryWrite((caseId, agent.GetProperty("agentId").GetString()!, null));
+                    }
+                }
+            }
+
+            try
+            {
+                await Task.Delay(100, stop);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+    }
+
+    /// <summary>Accepts and resolves a case offered to the agent; an offer found by polling is read first for its ETag.</summary>
+    private static async Task<Answer> AnswerAsync(HttpClient http, string caseId, string agent, string? etag)
+    {
+        if (etag is null)
+        {
+            using var read = new HttpRequestMessage(HttpMethod.Get, $"/api/cases/{caseId}");
+            read.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", Tokens.Agents[agent]);
+            using var current = await http.SendAsync(read);
+            var body = await current.Content.ReadAsStringAsync();
+            if (!current.IsSuccessStatusCode || current.Headers.ETag is null)
+            {
+                return Answer.Gone;
+            }
+
+            var c = JsonDocument.Parse(body).RootElement.GetProperty("case");
+            var status = c.GetProperty("status").GetString();
+            if (status is "new" or "queued")
+            {
+                return Answer.NotYetOffered;
+            }
+
+            if (status != "offered" || c.GetProperty("offeredTo").GetString() != agent)
+            {
+                return Answer.Gone;
+            }
+
+            etag = current.Headers.ETag.Tag;
+        }
+
+        var started = Stopwatch.GetTimestamp();
+        using var accepted = await PostAsync(http, $"/api/cases/{caseId}/accept", new { agentId = agent }, etag);
+        Counts.Add(Counts.AcceptMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+        if (accepted.IsSuccessStatusCode && accepted.Headers.ETag is { } next)
+        {
+            started = Stopwatch.GetTimestamp();
+            using var resolved = await PostAsync(http, $"/api/cases/{caseId}/resolve", new { agentId = agent, resolution = "bench" }, next.Tag);
+            Counts.Add(Counts.ResolveMs, Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+            if (resolved.IsSuccessStatusCode)
+            {
+                Interlocked.Increment(ref Counts.Answered);
+                return Answer.Answered;
+            }
+        }
+
+        return Answer.Gone;
     }
 
     private static async Task<HttpResponseMessage> PostAsync(HttpClient http, string url, object body, string etag)
@@ -329,6 +478,12 @@ internal sealed class HostProcess : IDisposable
         }
 
         throw new TimeoutException("host did not become ready in 30 s");
+    }
+
+    public TimeSpan ProcessorTime()
+    {
+        _process.Refresh();
+        return _process.TotalProcessorTime;
     }
 
     public long WorkingSet()
