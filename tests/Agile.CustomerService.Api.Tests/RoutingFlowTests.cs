@@ -243,18 +243,7 @@ public class RoutingFlowTests : IDisposable
     [Fact]
     public async Task Resolve_FreesCapacity_NextQueuedCaseIsOfferedToThatAgent()
     {
-        for (var a = 2; a <= 10; a++)
-        {
-            await _app.PutAsync($"/api/teams/north-1/agents/north-1-a{a:D2}/availability", new { available = false });
-        }
-
-        var cases = new List<System.Text.Json.JsonElement>();
-        foreach (var customer in new[] { "cust-00001", "cust-00005", "cust-00009", "cust-00013" })
-        {
-            cases.Add(await _app.IntakeAsync(customer));
-        }
-
-        Assert.Equal("queued", cases[3].Str("status"));
+        var cases = await OnlyAgentA01HoldsThreeCasesAndAFourthWaitsAsync();
         await _app.ActAsync(cases[0].Str("id"), "accept", new { agentId = "north-1-a01" });
         await _app.ActAsync(cases[0].Str("id"), "resolve", new { agentId = "north-1-a01", resolution = "done" });
         await _app.SettleAsync();
@@ -269,18 +258,7 @@ public class RoutingFlowTests : IDisposable
     [InlineData("decline")]
     public async Task Answer_ThatFreesCapacity_OffersTheNextQueuedCaseBeforeTheChangeFeedIsRead(string answer)
     {
-        for (var a = 2; a <= 10; a++)
-        {
-            await _app.PutAsync($"/api/teams/north-1/agents/north-1-a{a:D2}/availability", new { available = false });
-        }
-
-        var cases = new List<System.Text.Json.JsonElement>();
-        foreach (var customer in new[] { "cust-00001", "cust-00005", "cust-00009", "cust-00013" })
-        {
-            cases.Add(await _app.IntakeAsync(customer));
-        }
-
-        Assert.Equal("queued", cases[3].Str("status"));
+        var cases = await OnlyAgentA01HoldsThreeCasesAndAFourthWaitsAsync();
         if (answer == "resolve")
         {
             await _app.ActAsync(cases[0].Str("id"), "accept", new { agentId = "north-1-a01" });
@@ -331,6 +309,24 @@ public class RoutingFlowTests : IDisposable
             Assert.NotEqual(c.Str("offeredTo"), after.Str("offeredTo"));
             Assert.Equal(after.Str("offeredTo"), Json.Read<CaseTimer>(rearmed!.Json).AgentId);
         }
+    }
+
+    /// <summary>north-1 with only a01 available (capacity 3): the first three contacts are offered to a01, the fourth queues.</summary>
+    private async Task<List<System.Text.Json.JsonElement>> OnlyAgentA01HoldsThreeCasesAndAFourthWaitsAsync()
+    {
+        for (var a = 2; a <= 10; a++)
+        {
+            await _app.PutAsync($"/api/teams/north-1/agents/north-1-a{a:D2}/availability", new { available = false });
+        }
+
+        var cases = new List<System.Text.Json.JsonElement>();
+        foreach (var customer in new[] { "cust-00001", "cust-00005", "cust-00009", "cust-00013" })
+        {
+            cases.Add(await _app.IntakeAsync(customer));
+        }
+
+        Assert.Equal("queued", cases[3].Str("status"));
+        return cases;
     }
 
     [Fact]
