@@ -44,6 +44,9 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 30000;
+            -- Checkpoint every 100 pages instead of 1,000: the checkpoint runs inside a commit while
+            -- every read waits on this connection, so shorter ones keep the tail down (docs/performance.md, soak).
+            PRAGMA wal_autocheckpoint = 100;
             CREATE TABLE IF NOT EXISTS documents (
                 partition TEXT NOT NULL,
                 id TEXT NOT NULL,
