@@ -227,10 +227,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             return;
         }
 
-        var timer = new CaseTimer(TimerKind.OfferTimeout, caseId, "", null, default);
         try
         {
-            await store.CommitAsync(timer.Partition, cancellationToken, new DeleteDocument(timer.Id));
+            await store.CommitAsync(Partitions.TimerShardFor(caseId), cancellationToken, new DeleteDocument(CaseTimer.IdOf(TimerKind.OfferTimeout, caseId)));
         }
         catch (StoreUnavailableException)
         {

@@ -98,25 +98,7 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
             }
 
             var day = contribution.Day;
-            var delta = contribution.Delta;
-            var own = new List<WriteOperation> { new PutDocument(marker, Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime) };
-            foreach (var tag in contribution.Cases)
-            {
-                if (tag.Fact != Facts.Served)
-                {
-                    own.Add(StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
-                    continue;
-                }
-
-                var servedId = $"served:{day:yyyy-MM-dd}:{CaseIds.CustomerOf(tag.CaseId) ?? tag.CaseId}";
-                if (!served.Contains(servedId) && await store.ReadAsync(partition, servedId, cancellationToken) is null)
-                {
-                    served.Add(servedId);
-                    delta = delta with { CustomersServed = delta.CustomersServed + 1 };
-                    own.Add(new PutDocument(servedId, Kinds.Served, "{}", null, TimeToLive: ServedLifetime));
-                }
-            }
-
+            var (delta, own) = await ContributionWritesAsync(partition, contribution, eventId, served, cancellationToken);
             if (writes.Count + own.Count + rollups.Count + 1 > IStateStore.MaxOperationsPerCommit)
             {
                 if (!await CommitAsync(partition, writes, rollups, cancellationToken))
@@ -140,6 +122,39 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
         }
 
         return await CommitAsync(partition, writes, rollups, cancellationToken);
+    }
+
+    /// <summary>
+    /// What one contribution writes besides its rollup: the processed-event marker, a drill-down
+    /// entry per case fact, and a served record for a customer not yet served that day (nor in
+    /// <paramref name="servedPending"/>, the served records of the same commit, to which it is
+    /// added); with the contribution's delta counting those customers.
+    /// </summary>
+    private async Task<(DailyTeamRollup Delta, List<WriteOperation> Writes)> ContributionWritesAsync(
+        string partition, Contribution contribution, string eventId, HashSet<string> servedPending, CancellationToken cancellationToken)
+    {
+        var day = contribution.Day;
+        var delta = contribution.Delta;
+        var writes = new List<WriteOperation> { new PutDocument($"rollup-event:{eventId}", Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime) };
+        foreach (var tag in contribution.Cases)
+        {
+            if (tag.Fact != Facts.Served)
+            {
+                writes.Add(StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
+                continue;
+            }
+
+            // Customers served are distinct per day: the first resolution for a customer that day counts.
+            var servedId = $"served:{day:yyyy-MM-dd}:{CaseIds.CustomerOf(tag.CaseId) ?? tag.CaseId}";
+            if (!servedPending.Contains(servedId) && await store.ReadAsync(partition, servedId, cancellationToken) is null)
+            {
+                servedPending.Add(servedId);
+                delta = delta with { CustomersServed = delta.CustomersServed + 1 };
+                writes.Add(new PutDocument(servedId, Kinds.Served, "{}", null, TimeToLive: ServedLifetime));
+            }
+        }
+
+        return (delta, writes);
     }
 
     private async Task<bool> CommitAsync(
@@ -219,30 +234,10 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
                 return RollupResult.AlreadyApplied;
             }
 
-            var delta = contribution.Delta;
-            var writes = new List<WriteOperation>();
-            foreach (var tag in contribution.Cases)
-            {
-                if (tag.Fact == Facts.Served)
-                {
-                    // Customers served are distinct per day: the first resolution for a customer that day counts.
-                    var servedId = $"served:{day:yyyy-MM-dd}:{CaseIds.CustomerOf(tag.CaseId) ?? tag.CaseId}";
-                    if (await store.ReadAsync(partition, servedId, cancellationToken) is null)
-                    {
-                        delta = delta with { CustomersServed = delta.CustomersServed + 1 };
-                        writes.Add(new PutDocument(servedId, Kinds.Served, "{}", null, TimeToLive: ServedLifetime));
-                    }
-
-                    continue;
-                }
-
-                writes.Add(StateStoreExtensions.Put(DrillId(day, tag.Fact, eventId), DrillKind(day), new DrillEntry(tag.Fact, tag.CaseId, tag.Value), PutDocument.Any));
-            }
-
+            var (delta, writes) = await ContributionWritesAsync(partition, contribution, eventId, [], cancellationToken);
             var current = await store.ReadAsync<DailyTeamRollup>(partition, DailyTeamRollup.IdFor(day), cancellationToken);
             var next = (current?.Value ?? DailyTeamRollup.Empty(contribution.TeamId, day)).Plus(delta);
             writes.Add(StateStoreExtensions.Put(DailyTeamRollup.IdFor(day), Kinds.Rollup, next, current?.ETag));
-            writes.Add(new PutDocument(marker, Kinds.Processed, "{}", null, TimeToLive: MarkerLifetime));
             writes.AddRange(extra);
             var result = await store.CommitAsync(partition, writes, [], cancellationToken);
             switch (result)

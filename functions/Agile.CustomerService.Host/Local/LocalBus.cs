@@ -20,10 +20,15 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
     public async Task<string> EnqueueAsync(string entity, string body, string? sessionId, string? messageId, CancellationToken cancellationToken)
     {
         var id = messageId ?? Guid.CreateVersion7().ToString("N");
-        var seq = Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture);
-        var message = new LocalMessage(id, sessionId, body, time.GetUtcNow(), 0);
-        await store.CommitAsync(Partitions.LocalQueue(entity), cancellationToken, StateStoreExtensions.Put($"m:{seq}:{id}", Kinds.Message, message, PutDocument.Any));
+        await store.CommitAsync(Partitions.LocalQueue(entity), cancellationToken, Put(id, sessionId, body));
         return id;
+    }
+
+    /// <summary>A message's document: its id sorts after every message enqueued before it.</summary>
+    private PutDocument Put(string messageId, string? sessionId, string body)
+    {
+        var seq = Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture);
+        return StateStoreExtensions.Put($"m:{seq}:{messageId}", Kinds.Message, new LocalMessage(messageId, sessionId, body, time.GetUtcNow(), 0), PutDocument.Any);
     }
 
     /// <summary>Enqueues messages in their order, as few commits as the store allows (a publisher's outputs).</summary>
@@ -31,14 +36,8 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
     {
         foreach (var chunk in bodies.Chunk(IStateStore.MaxOperationsPerCommit))
         {
-            var now = time.GetUtcNow();
-            var writes = chunk.Select(body =>
-            {
-                var id = Guid.CreateVersion7().ToString("N");
-                var seq = Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture);
-                return (WriteOperation)StateStoreExtensions.Put($"m:{seq}:{id}", Kinds.Message, new LocalMessage(id, null, body, now, 0), PutDocument.Any);
-            }).ToList();
-            await store.CommitAsync(Partitions.LocalQueue(entity), writes, [], cancellationToken);
+            await store.CommitAsync(
+                Partitions.LocalQueue(entity), [.. chunk.Select(body => (WriteOperation)Put(Guid.CreateVersion7().ToString("N"), null, body))], [], cancellationToken);
         }
     }
 
@@ -59,7 +58,7 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
     }
 
     public Task CompleteAsync(string entity, string documentId, CancellationToken cancellationToken) =>
-        store.CommitAsync(Partitions.LocalQueue(entity), cancellationToken, new DeleteDocument(documentId));
+        CompleteManyAsync(entity, [documentId], cancellationToken);
 
     /// <summary>Counts a failed delivery; past the maximum the message moves to the dead letters with the reason.</summary>
     public async Task AbandonAsync(string entity, string documentId, LocalMessage message, string reason, CancellationToken cancellationToken)

@@ -259,10 +259,9 @@ internal sealed class LocalFunctionsHost(
         suspects.IntersectWith(waiting.Select(w => w.DocumentId));
         for (var next = 0; next < waiting.Count;)
         {
-            var size = suspects.Contains(waiting[next].DocumentId)
-                ? 1
-                : waiting.Skip(next).Take(MaxBatch).TakeWhile(w => !suspects.Contains(w.DocumentId)).Count();
-            var batch = waiting.Skip(next).Take(size).ToArray();
+            var batch = suspects.Contains(waiting[next].DocumentId)
+                ? [waiting[next]]
+                : waiting.Skip(next).Take(MaxBatch).TakeWhile(w => !suspects.Contains(w.DocumentId)).ToArray();
             next += batch.Length;
             var metadata = new JsonObject
             {
