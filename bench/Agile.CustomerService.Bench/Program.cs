@@ -50,7 +50,7 @@ foreach (var customers in options.Sizes)
     finally
     {
         SqliteConnection.ClearAllPools();
-        Directory.Delete(work, recursive: true);
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP") != "true") { Directory.Delete(work, recursive: true); } else { Console.WriteLine($"  kept {work}"); }
     }
 }
 

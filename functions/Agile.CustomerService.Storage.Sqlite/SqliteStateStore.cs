@@ -18,7 +18,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SqliteConnection _writer;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly StoreGate _gate;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     public SqliteStateStore(string databasePath, TimeProvider timeProvider)
@@ -38,6 +38,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         _time = timeProvider;
+        _gate = new StoreGate(timeProvider);
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Execute(_writer, """
@@ -74,7 +75,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             var command = Statement(
@@ -84,7 +85,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
@@ -114,7 +115,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         string partition, IReadOnlyList<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             using var transaction = _writer.BeginTransaction();
@@ -164,7 +165,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
@@ -173,7 +174,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         var after = continuation is null ? 0L : long.Parse(continuation, CultureInfo.InvariantCulture);
         var changes = new List<ChangeRecord>();
         var last = after;
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             var command = Statement(
@@ -196,7 +197,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
 
         return new ChangePage(changes, last.ToString(CultureInfo.InvariantCulture));
@@ -205,7 +206,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     /// <summary>Removes documents whose time-to-live has passed (Cosmos does this itself).</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             using var command = _writer.CreateCommand();
@@ -215,7 +216,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
@@ -223,7 +224,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     public async Task BulkUpsertAsync(IEnumerable<(string Partition, PutDocument Document)> documents, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             using var transaction = _writer.BeginTransaction();
@@ -255,7 +256,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
     }
 
@@ -267,7 +268,6 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
 
         _writer.Dispose();
-        _writeLock.Dispose();
     }
 
     /// <summary>
@@ -323,7 +323,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private async Task<IReadOnlyList<StoredDocument>> ReadAllAsync(string partition, string sql, object?[] values, CancellationToken cancellationToken)
     {
         var documents = new List<StoredDocument>();
-        await _writeLock.WaitAsync(cancellationToken);
+        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
         try
         {
             using var reader = Statement(sql, null, values).ExecuteReader();
@@ -337,7 +337,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }
         finally
         {
-            _writeLock.Release();
+            _gate.Exit();
         }
 
         return documents;

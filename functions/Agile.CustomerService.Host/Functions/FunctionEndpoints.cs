@@ -42,13 +42,20 @@ internal static class FunctionEndpoints
         var functions = app.MapGroup("/").ExcludeFromDescription()
             .AllowAnonymousBecause("function invocations from the Functions host on loopback");
         functions.MapPost("/ContactIntake", ContactIntakeAsync);
-        functions.MapPost("/CaseEventsPublisher", CaseEventsPublisherAsync);
-        functions.MapPost("/DueTimers", DueTimersAsync);
-        functions.MapPost("/TeamReminders", TeamRemindersAsync);
-        functions.MapPost("/DispatchReactor", (HttpRequest r, DispatchReactor s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
-        functions.MapPost("/BoardProjection", (HttpRequest r, BoardProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
-        functions.MapPost("/DailyRollup", (HttpRequest r, DailyRollupProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
-        functions.MapPost("/TeamsNotifications", (HttpRequest r, Application.MicrosoftTeams.TeamsNotifier s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+
+        // Everything but intake catches up behind the requests people wait for (ADR 0007).
+        var background = functions.MapGroup("/").AddEndpointFilter(static (context, next) =>
+        {
+            StoreWork.MarkBackground();
+            return next(context);
+        });
+        background.MapPost("/CaseEventsPublisher", CaseEventsPublisherAsync);
+        background.MapPost("/DueTimers", DueTimersAsync);
+        background.MapPost("/TeamReminders", TeamRemindersAsync);
+        background.MapPost("/DispatchReactor", (HttpRequest r, DispatchReactor s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        background.MapPost("/BoardProjection", (HttpRequest r, BoardProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        background.MapPost("/DailyRollup", (HttpRequest r, DailyRollupProjection s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
+        background.MapPost("/TeamsNotifications", (HttpRequest r, Application.MicrosoftTeams.TeamsNotifier s, ILoggerFactory l, CancellationToken ct) => SubscriberAsync(r, s, l, ct));
     }
 
     private static async Task<IResult> ContactIntakeAsync(HttpRequest request, CaseService cases, IStateStore store, TimeProvider time, CancellationToken ct)

@@ -43,6 +43,7 @@ internal sealed class LocalTriggerLoop(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        StoreWork.MarkBackground();
         if (!await WaitForStartAsync(stoppingToken))
         {
             return;
