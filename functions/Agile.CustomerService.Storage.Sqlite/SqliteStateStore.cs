@@ -48,19 +48,6 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             -- Checkpoint every 100 pages instead of 1,000: the checkpoint runs inside a commit while
             -- every read waits on this connection, so shorter ones keep the tail down (docs/performance.md, soak).
             PRAGMA wal_autocheckpoint = 100;
-            CREATE TABLE IF NOT EXISTS documents (
-                partition TEXT NOT NULL,
-                id TEXT NOT NULL,
-                kind TEXT NOT NULL,
-                json TEXT NOT NULL,
-                version INTEGER NOT NULL,
-                due_at INTEGER NULL,
-                expires_at INTEGER NULL,
-                PRIMARY KEY (partition, id)
-            ) WITHOUT ROWID;
-            CREATE INDEX IF NOT EXISTS documents_kind ON documents (partition, kind);
-            CREATE INDEX IF NOT EXISTS documents_due ON documents (partition, kind, due_at) WHERE due_at IS NOT NULL;
-            CREATE INDEX IF NOT EXISTS documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL;
             CREATE TABLE IF NOT EXISTS outbox (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 partition TEXT NOT NULL,
@@ -71,6 +58,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
                 committed_at INTEGER NOT NULL
             );
             """);
+        CreateOrMigrateDocuments(_writer);
     }
 
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
@@ -90,9 +78,10 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     }
 
     /// <summary>
-    /// A partition's documents of one kind. The kind index is named because SQLite, without
-    /// statistics, prefers the primary key for <c>ORDER BY id</c> and reads the whole partition: a
-    /// team's queue read then walked every board entry, marker and drill-down entry of the team.
+    /// A partition's documents of one kind, in id order straight from the kind index (partition,
+    /// kind, id). The index is named because SQLite, without statistics, preferred the (partition,
+    /// id) key for <c>ORDER BY id</c> and read the whole partition: a team's queue read then walked
+    /// every board entry, marker and drill-down entry the team ever had.
     /// </summary>
     internal const string QueryByKindSql =
         "SELECT id, kind, json, version, due_at, expires_at FROM documents INDEXED BY documents_kind WHERE partition = $p AND kind = $k ORDER BY id";
@@ -402,9 +391,65 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             e.CorrelationId,
             now).ExecuteNonQuery();
 
-    private static void Execute(SqliteConnection connection, string sql)
+    /// <summary>
+    /// Documents live in an ordinary (rowid) table with a unique index on (partition, id). The
+    /// first layout clustered them on (partition, id) in a WITHOUT ROWID table. SQLite keeps at
+    /// most about 1 KB of such a row in its tree page and moves the rest to an overflow page of
+    /// its own, so a 2-3 KB case or idempotency record took two to three pages, and every new
+    /// case split a page in the middle of the tree. A rowid table keeps rows up to about 4 KB in
+    /// one page and appends new ones at its end (measured in docs/performance.md). A file with
+    /// the first layout is copied into the new one in one transaction when it is opened.
+    /// </summary>
+    private static void CreateOrMigrateDocuments(SqliteConnection connection)
+    {
+        const string create = """
+            CREATE TABLE documents (
+                partition TEXT NOT NULL,
+                id TEXT NOT NULL,
+                kind TEXT NOT NULL,
+                json TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                due_at INTEGER NULL,
+                expires_at INTEGER NULL
+            );
+            CREATE UNIQUE INDEX documents_id ON documents (partition, id);
+            CREATE INDEX documents_kind ON documents (partition, kind, id);
+            CREATE INDEX documents_due ON documents (partition, kind, due_at) WHERE due_at IS NOT NULL;
+            CREATE INDEX documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL;
+            """;
+        using var lookup = connection.CreateCommand();
+        lookup.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
+        switch (lookup.ExecuteScalar() as string)
+        {
+            case null:
+                Execute(connection, create);
+                return;
+            case { } sql when sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase):
+                using (var transaction = connection.BeginTransaction())
+                {
+                    Execute(connection, $"""
+                        ALTER TABLE documents RENAME TO documents_first_layout;
+                        DROP INDEX IF EXISTS documents_kind;
+                        DROP INDEX IF EXISTS documents_due;
+                        DROP INDEX IF EXISTS documents_expiry;
+                        {create}
+                        INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+                            SELECT partition, id, kind, json, version, due_at, expires_at FROM documents_first_layout;
+                        DROP TABLE documents_first_layout;
+                        """, transaction);
+                    transaction.Commit();
+                }
+
+                return;
+            default:
+                return;
+        }
+    }
+
+    private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
+        command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }

@@ -1,0 +1,93 @@
+using Agile.CustomerService.Application.Storage;
+using Agile.CustomerService.Storage.Sqlite;
+using Microsoft.Data.Sqlite;
+
+namespace Agile.CustomerService.Storage.Tests;
+
+/// <summary>
+/// A data file written by an earlier version (documents in a WITHOUT ROWID table) opens with
+/// every document, version, due time and event intact, in the current layout.
+/// </summary>
+public sealed class SqliteLayoutTests : IDisposable
+{
+    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"agilecs-layout-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        SqliteConnection.ClearAllPools();
+        Directory.Delete(_directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task Open_FileInTheFirstLayout_KeepsEveryDocumentItsVersionAndTheChangeLog()
+    {
+        var path = Path.Combine(_directory, "state.db");
+        Directory.CreateDirectory(_directory);
+        WriteFirstLayout(path);
+
+        using var store = new SqliteStateStore(path, TimeProvider.System);
+        var customer = await store.ReadAsync("customer:cust-1", "customer", CancellationToken.None);
+        var due = await store.QueryDueAsync("timers:0", "timer", DateTimeOffset.FromUnixTimeMilliseconds(2_000), 10, CancellationToken.None);
+        var changes = await store.ReadChangesAsync(null, 10, CancellationToken.None);
+        var stale = await store.CommitAsync("customer:cust-1", [new PutDocument("customer", "customer", """{"v":4}""", "\"2\"")], [], CancellationToken.None);
+        var current = await store.CommitAsync("customer:cust-1", [new PutDocument("customer", "customer", """{"v":4}""", "\"3\"")], [], CancellationToken.None);
+
+        Assert.Equal(("""{"v":3}""", "\"3\""), (customer!.Json, customer.ETag));
+        Assert.Equal(["timer:a"], due.Select(d => d.Id));
+        Assert.Equal(["event-1"], changes.Changes.Select(c => c.Event.EventId));
+        Assert.IsType<CommitConflict>(stale);
+        Assert.Equal("\"4\"", Assert.IsType<Committed>(current).ETags["customer"]);
+        Assert.DoesNotContain("WITHOUT ROWID", TableSql(path), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task Open_FileInTheCurrentLayout_OpensAgainUnchanged()
+    {
+        var path = Path.Combine(_directory, "state.db");
+        using (var first = new SqliteStateStore(path, TimeProvider.System))
+        {
+            await first.CommitAsync("customer:cust-1", [new PutDocument("customer", "customer", "{}", null)], [], CancellationToken.None);
+        }
+
+        SqliteConnection.ClearAllPools();
+        using var again = new SqliteStateStore(path, TimeProvider.System);
+
+        Assert.Equal("\"1\"", (await again.ReadAsync("customer:cust-1", "customer", CancellationToken.None))!.ETag);
+    }
+
+    private static void WriteFirstLayout(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            PRAGMA journal_mode = WAL;
+            CREATE TABLE documents (
+                partition TEXT NOT NULL, id TEXT NOT NULL, kind TEXT NOT NULL, json TEXT NOT NULL,
+                version INTEGER NOT NULL, due_at INTEGER NULL, expires_at INTEGER NULL,
+                PRIMARY KEY (partition, id)
+            ) WITHOUT ROWID;
+            CREATE INDEX documents_kind ON documents (partition, kind);
+            CREATE INDEX documents_due ON documents (partition, kind, due_at) WHERE due_at IS NOT NULL;
+            CREATE INDEX documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL;
+            CREATE TABLE outbox (
+                seq INTEGER PRIMARY KEY AUTOINCREMENT, partition TEXT NOT NULL, event_id TEXT NOT NULL,
+                type TEXT NOT NULL, json TEXT NOT NULL, correlation_id TEXT NULL, committed_at INTEGER NOT NULL
+            );
+            INSERT INTO documents VALUES ('customer:cust-1', 'customer', 'customer', '{"v":3}', 3, NULL, NULL);
+            INSERT INTO documents VALUES ('timers:0', 'timer:a', 'timer', '{}', 1, 1000, NULL);
+            INSERT INTO documents VALUES ('timers:0', 'timer:b', 'timer', '{}', 1, 5000, NULL);
+            INSERT INTO outbox (partition, event_id, type, json, correlation_id, committed_at) VALUES ('customer:cust-1', 'event-1', 'CaseOpened', '{}', NULL, 0);
+            """;
+        command.ExecuteNonQuery();
+    }
+
+    private static string TableSql(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
+        return (string)command.ExecuteScalar()!;
+    }
+}
