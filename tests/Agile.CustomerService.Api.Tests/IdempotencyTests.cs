@@ -58,6 +58,46 @@ public class IdempotencyTests : IDisposable
     }
 
     [Fact]
+    public async Task Intake_RepeatedAfterTheCaseWasResolved_ReturnsTheOfferAsFirstAnswered()
+    {
+        var contact = new { customerId = "cust-00005", channel = "chat", topic = "x", tier = "simple" };
+        var first = await _app.PostAsync("/api/contacts", contact, key: "retry-3");
+        var c = (await TestApp.Json(first)).GetProperty("case");
+        await AcceptAndResolveAsync(c.Str("id"), c.Str("offeredTo"));
+
+        var second = await _app.PostAsync("/api/contacts", contact, key: "retry-3");
+
+        Assert.Equal(HttpStatusCode.Created, second.StatusCode);
+        Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
+        Assert.Equal(first.Headers.Location, second.Headers.Location);
+    }
+
+    [Fact]
+    public async Task Accept_RepeatedAfterTheCaseWasResolved_ReturnsTheFirstAnswerNotTheCurrentCase()
+    {
+        var c = await _app.IntakeAsync("cust-00005");
+        var (_, offered) = await _app.CaseAsync(c.Str("id"));
+        var first = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, offered, key: "accept-2");
+        var (_, accepted) = await _app.CaseAsync(c.Str("id"));
+        await _app.PostAsync($"/api/cases/{c.Str("id")}/resolve", new { agentId = c.Str("offeredTo"), resolution = "done" }, accepted, key: "resolve-2");
+
+        var second = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, offered, key: "accept-2");
+
+        Assert.Equal(HttpStatusCode.OK, second.StatusCode);
+        var body = await second.Content.ReadAsStringAsync();
+        Assert.Equal(await first.Content.ReadAsStringAsync(), body);
+        Assert.Contains("\"status\":\"inProgress\"", body, StringComparison.Ordinal);
+    }
+
+    private async Task AcceptAndResolveAsync(string caseId, string agentId)
+    {
+        var (_, offered) = await _app.CaseAsync(caseId);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync($"/api/cases/{caseId}/accept", new { agentId }, offered)).StatusCode);
+        var (_, accepted) = await _app.CaseAsync(caseId);
+        Assert.Equal(HttpStatusCode.OK, (await _app.PostAsync($"/api/cases/{caseId}/resolve", new { agentId, resolution = "done" }, accepted)).StatusCode);
+    }
+
+    [Fact]
     public async Task Accept_ConcurrentRequestsWithOneETag_ExactlyOneWins()
     {
         var c = await _app.IntakeAsync("cust-00005");

@@ -94,10 +94,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 writes.Add(StateStoreExtensions.Put(Kinds.Customer, Kinds.Customer, owned, customer.ETag));
             }
 
-            var view = Json.Write(new CaseView(document.State, document.History));
+            var view = Json.Write(CaseView.Of(document));
             var location = $"/api/cases/{caseId}";
             var result = await CommitWithRecordAsync(
-                partition, writes, Outbox(document.History, request.CorrelationId), idempotencyKey, "intake", requestHash, 201, view, location, cancellationToken);
+                partition, writes, Outbox(document.History, request.CorrelationId), idempotencyKey, "intake", requestHash, 201, document.State, location, cancellationToken);
             if (result is Committed committed)
             {
                 if (ownerAssigned)
@@ -192,13 +192,13 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             case Rejected rejected:
                 return rejected.Kind == RejectionKind.Invalid ? Problem.Invalid(rejected.Reason) : Problem.Conflict(rejected.Reason);
             case AlreadyApplied:
-                return new Success(200, Json.Write(new CaseView(stored.Value.State, stored.Value.History)), stored.ETag);
+                return new Success(200, Json.Write(CaseView.Of(stored.Value)), stored.ETag);
         }
 
         var (next, writes, outbox) = await TransitionAsync(partition, stored, ((Accepted)decision).Events, cancellationToken);
-        var view = Json.Write(new CaseView(next.State, next.History));
+        var view = Json.Write(CaseView.Of(next));
         var result = await CommitWithRecordAsync(
-            partition, writes, outbox, idempotencyKey, operation, requestHash, 200, view, null, cancellationToken);
+            partition, writes, outbox, idempotencyKey, operation, requestHash, 200, next.State, null, cancellationToken);
         switch (result)
         {
             case Committed committed:
@@ -583,15 +583,38 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         }
     }
 
-    private Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken) =>
-        CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken, null);
+    /// <summary>
+    /// The first result of a repeated case command: the case as it was when the command committed,
+    /// rebuilt from its history (the record keeps the version, not a copy of the answer).
+    /// </summary>
+    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
+    {
+        var record = await store.ReadAsync<CommandRecord>(partition, CommandLog.Id(key), cancellationToken);
+        if (record?.Value is not { CaseId: { } caseId, CaseVersion: { } version } first)
+        {
+            return await CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken);
+        }
+
+        if (first.RequestHash != requestHash)
+        {
+            return Problem.Invalid($"idempotency key {key} was already used for a different request");
+        }
+
+        var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
+        return stored is not null && CaseView.AsOf(stored.Value, version) is { } view
+            ? new Success(first.Status, Json.Write(view), first.ETag, first.Location)
+            : Problem.NotFound($"case {caseId}, the result of idempotency key {key}, no longer exists");
+    }
 
     private async Task<CommitResult> CommitWithRecordAsync(
         string partition, List<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, string key, string operation,
-        string requestHash, int status, string body, string? location, CancellationToken cancellationToken)
+        string requestHash, int status, SupportCase result, string? location, CancellationToken cancellationToken)
     {
-        // The ETag of the response is only known after the commit; a replay recomputes it by reading the case.
-        writes.Add(CommandLog.Record(key, operation, requestHash, status, body, null, location, null));
+        // The ETag of the response is only known after the commit; a repeat answers without one.
+        writes.Add(StateStoreExtensions.Put(
+            CommandLog.Id(key), Kinds.Command,
+            new CommandRecord(key, operation, requestHash, status, string.Empty, null, location, result.Id, result.Version),
+            null, timeToLive: CommandLog.Lifetime));
         return await store.CommitAsync(partition, writes, events, cancellationToken);
     }
 

@@ -40,7 +40,7 @@ internal static class CaseEndpoints
 
         cases.MapGet("/cases/{caseId}", async (string caseId, CaseService service, CancellationToken ct) =>
                 await service.GetAsync(caseId, ct) is { } stored
-                    ? HttpResults.Json(new CaseView(stored.Value.State, stored.Value.History), stored.ETag)
+                    ? HttpResults.Json(CaseView.Of(stored.Value), stored.ETag)
                     : HttpResults.NotFound($"case {caseId} does not exist"))
             .WithSummary("A case with its audited history; the ETag header is the If-Match for actions")
             .AllowTeam(TeamScope.Case, [Roles.Agent], [Roles.Coach, Roles.Admin]);
