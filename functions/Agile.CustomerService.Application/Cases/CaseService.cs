@@ -253,7 +253,8 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
         try
         {
-            await ReconcileAsync(c.HandlingTeamId, c.Id, cancellationToken);
+            // The case as this request committed it: no need to read it back.
+            await ReconcileAsync(c.HandlingTeamId, c.Id, c, cancellationToken);
         }
         catch (StoreUnavailableException)
         {
@@ -336,9 +337,12 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     // ------------------------------------------------------- team side
 
     /// <summary>Makes a team's holds and queue agree with the case, then offers queued work if capacity allows.</summary>
-    public async Task ReconcileAsync(string teamId, string caseId, CancellationToken cancellationToken)
+    public Task ReconcileAsync(string teamId, string caseId, CancellationToken cancellationToken) =>
+        ReconcileAsync(teamId, caseId, null, cancellationToken);
+
+    private async Task ReconcileAsync(string teamId, string caseId, SupportCase? committed, CancellationToken cancellationToken)
     {
-        if (await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, cancellationToken))
+        if (await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, committed, cancellationToken))
         {
             await PumpAsync(teamId, cancellationToken);
         }
@@ -347,6 +351,13 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
     public async Task<int> PumpAsync(string teamId, CancellationToken cancellationToken)
     {
+        // Most pumps (every resolve and decline, ADR 0006) find the queue empty: look at it alone
+        // first instead of reading the dispatch document and the roster for nothing.
+        if ((await store.QueryAsync(Partitions.Team(teamId), Kinds.Queued, cancellationToken)).Count == 0)
+        {
+            return 0;
+        }
+
         var offered = 0;
         var skipped = new HashSet<string>(StringComparer.Ordinal);
         for (var round = 0; round < 1000; round++)
@@ -361,7 +372,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             if (waiting is null || waiting.HandlingTeamId != teamId || waiting.Status is not (CaseStatus.New or CaseStatus.Queued))
             {
                 // A queue item the case has left behind: tidy it instead of offering it.
-                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: false, cancellationToken);
+                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: false, null, cancellationToken);
                 skipped.Add(next.Case.CaseId);
                 continue;
             }
@@ -390,7 +401,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             else
             {
                 // The case moved on meanwhile (answered, spilled, resolved): give the capacity back.
-                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: true, cancellationToken);
+                await CorrectTeamAsync(teamId, next.Case.CaseId, expireOwnReservation: true, null, cancellationToken);
                 skipped.Add(next.Case.CaseId);
             }
         }
@@ -403,7 +414,11 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <paramref name="expireOwnReservation"/> the caller's own reservation (for an offer the
     /// case refused) is treated as no longer in flight.
     /// </summary>
-    private async Task<bool> CorrectTeamAsync(string teamId, string caseId, bool expireOwnReservation, CancellationToken cancellationToken)
+    /// <summary>
+    /// <paramref name="committed"/>: the case as the caller has just committed it, used instead of
+    /// reading it back on the first attempt (a retry reads it, since something else changed).
+    /// </summary>
+    private async Task<bool> CorrectTeamAsync(string teamId, string caseId, bool expireOwnReservation, SupportCase? committed, CancellationToken cancellationToken)
     {
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
@@ -413,7 +428,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return false;
             }
 
-            var c = (await GetAsync(caseId, cancellationToken))?.Value.State;
+            var c = attempt == 0 && committed is not null ? committed : (await GetAsync(caseId, cancellationToken))?.Value.State;
             var now = time.GetUtcNow();
             var dispatch = team.Dispatch;
             if (expireOwnReservation)
@@ -590,14 +605,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
     {
         var record = await store.ReadAsync<CommandRecord>(partition, CommandLog.Id(key), cancellationToken);
-        if (record?.Value is not { CaseId: { } caseId, CaseVersion: { } version } first)
+        if (record?.Value is not { CaseId: { } caseId, CaseVersion: { } version } first || first.RequestHash != requestHash)
         {
-            return await CommandLog.ReplayAsync(store, partition, key, requestHash, cancellationToken);
-        }
-
-        if (first.RequestHash != requestHash)
-        {
-            return Problem.Invalid($"idempotency key {key} was already used for a different request");
+            // No record, a key reused for another request, or a record from before 2026-12-06 that kept its answer.
+            return record is null ? null : CommandLog.Answer(record.Value, requestHash);
         }
 
         var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);

@@ -26,15 +26,14 @@ public static class CommandLog
     public static async Task<Outcome?> ReplayAsync(IStateStore store, string partition, string key, string requestHash, CancellationToken cancellationToken, string? scope = null)
     {
         var record = await store.ReadAsync<CommandRecord>(partition, Id(key, scope), cancellationToken);
-        if (record is null)
-        {
-            return null;
-        }
-
-        return record.Value.RequestHash == requestHash
-            ? new Success(record.Value.Status, record.Value.Body, record.Value.ETag, record.Value.Location)
-            : Problem.Invalid($"idempotency key {key} was already used for a different request");
+        return record is null ? null : Answer(record.Value, requestHash);
     }
+
+    /// <summary>The kept answer of a record, or 422 when the key came with a different request.</summary>
+    public static Outcome Answer(CommandRecord record, string requestHash) =>
+        record.RequestHash == requestHash
+            ? new Success(record.Status, record.Body, record.ETag, record.Location)
+            : Problem.Invalid($"idempotency key {record.Key} was already used for a different request");
 
     public static PutDocument Record(string key, string operation, string requestHash, Success success) =>
         Record(key, operation, requestHash, success.Status, success.BodyJson, success.ETag, success.Location);
