@@ -342,14 +342,25 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
     private async Task ReconcileAsync(string teamId, string caseId, SupportCase? committed, CancellationToken cancellationToken)
     {
+        // One team-side change at a time per team in this instance, as intake routes: concurrent
+        // writers of a team's dispatch document otherwise keep invalidating each other's ETag, and
+        // a release that lost every attempt left its agent held until the reactor came by (found
+        // by the soak, docs/performance.md).
+        using var turn = await _teamTurns.EnterAsync(teamId, cancellationToken);
         if (await CorrectTeamAsync(teamId, caseId, expireOwnReservation: false, committed, cancellationToken))
         {
-            await PumpAsync(teamId, cancellationToken);
+            await PumpInTurnAsync(teamId, cancellationToken);
         }
     }
 
     /// <summary>Offers queued cases to agents with spare capacity until nothing more fits.</summary>
     public async Task<int> PumpAsync(string teamId, CancellationToken cancellationToken)
+    {
+        using var turn = await _teamTurns.EnterAsync(teamId, cancellationToken);
+        return await PumpInTurnAsync(teamId, cancellationToken);
+    }
+
+    private async Task<int> PumpInTurnAsync(string teamId, CancellationToken cancellationToken)
     {
         // Most pumps (every resolve and decline, ADR 0006) find the queue empty: look at it alone
         // first instead of reading the dispatch document and the roster for nothing.
