@@ -38,7 +38,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             DefaultTimeout = 30,
         }.ToString();
         _time = timeProvider;
-        _gate = new StoreGate(timeProvider);
+        _gate = new StoreGate();
         _writer = new SqliteConnection(_connectionString);
         _writer.Open();
         Execute(_writer, """

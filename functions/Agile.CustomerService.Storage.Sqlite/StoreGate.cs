@@ -2,18 +2,20 @@ namespace Agile.CustomerService.Storage.Sqlite;
 
 /// <summary>
 /// The turn at the one connection. Waiters are served first come, first served, requests
-/// before background work: a background waiter goes next only when no request waits, or once
-/// it has waited <see cref="BackgroundPatience"/>, so the subscribers lag under load but never
-/// stop. Cancelling a wait gives up the place in the line (ADR 0007).
+/// before background work, but not all of them: while background work waits, every
+/// <see cref="RequestTurnsPerBackgroundTurn"/> request turns are followed by a background one,
+/// so under load the subscribers slow down but keep a share of the store. Cancelling a wait
+/// gives up the place in the line (ADR 0007).
 /// </summary>
-internal sealed class StoreGate(TimeProvider time)
+internal sealed class StoreGate
 {
-    public static readonly TimeSpan BackgroundPatience = TimeSpan.FromMilliseconds(50);
+    public const int RequestTurnsPerBackgroundTurn = 3;
 
     private readonly object _sync = new();
     private readonly LinkedList<Waiter> _requests = new();
     private readonly LinkedList<Waiter> _background = new();
     private bool _held;
+    private int _requestTurnsWhileBackgroundWaits;
 
     public Task EnterAsync(bool background, CancellationToken cancellationToken)
     {
@@ -28,7 +30,7 @@ internal sealed class StoreGate(TimeProvider time)
                 return Task.CompletedTask;
             }
 
-            waiter = new Waiter(time.GetTimestamp());
+            waiter = new Waiter();
             node = (background ? _background : _requests).AddLast(waiter);
         }
 
@@ -66,12 +68,23 @@ internal sealed class StoreGate(TimeProvider time)
 
     private LinkedList<Waiter>? NextLine()
     {
-        if (_background.Count > 0 && (_requests.Count == 0 || time.GetElapsedTime(_background.First!.Value.Since) >= BackgroundPatience))
+        if (_background.Count > 0 && (_requests.Count == 0 || _requestTurnsWhileBackgroundWaits >= RequestTurnsPerBackgroundTurn))
         {
+            _requestTurnsWhileBackgroundWaits = 0;
             return _background;
         }
 
-        return _requests.Count > 0 ? _requests : null;
+        if (_requests.Count == 0)
+        {
+            return null;
+        }
+
+        if (_background.Count > 0)
+        {
+            _requestTurnsWhileBackgroundWaits++;
+        }
+
+        return _requests;
     }
 
     private void Abandon(LinkedListNode<Waiter> node, CancellationToken cancellationToken)
@@ -89,10 +102,8 @@ internal sealed class StoreGate(TimeProvider time)
         node.Value.TrySetCanceled(cancellationToken);
     }
 
-    private sealed class Waiter(long since) : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    private sealed class Waiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
     {
-        public long Since { get; } = since;
-
         public CancellationTokenRegistration Registration { get; set; }
     }
 }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Host.Local;
 using Agile.CustomerService.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
@@ -83,6 +84,50 @@ public sealed class LocalDeliveryTests : IDisposable
         await _host.RunUntilQuietAsync(CancellationToken.None);
 
         Assert.Equal([100, 20], _function.Invocations.Select(i => i.Count));
+    }
+
+    [Fact]
+    public async Task Peek_BacklogLongerThanOneWindow_ReadsOnlyTheOldestWindowInEnqueueOrder()
+    {
+        var bodies = Enumerable.Range(1, LocalBus.PeekWindow + 30).Select(i => Message($"e{i}")).ToList();
+        await _bus.EnqueueManyAsync(Entity, bodies, CancellationToken.None);
+
+        var peeked = await _bus.PeekAsync(Entity, CancellationToken.None);
+
+        Assert.InRange(peeked.Count, 1, LocalBus.PeekWindow);
+        Assert.Equal(bodies.Take(peeked.Count).Select(Id), peeked.Select(p => Id(p.Message.Body)));
+    }
+
+    [Fact]
+    public async Task BatchedTrigger_BacklogOfSeveralWindows_EveryMessageDeliveredOnceInEnqueueOrder()
+    {
+        var bodies = Enumerable.Range(1, (2 * LocalBus.PeekWindow) + 50).Select(i => Message($"e{i}")).ToList();
+        foreach (var chunk in bodies.Chunk(70))
+        {
+            await _bus.EnqueueManyAsync(Entity, chunk, CancellationToken.None);
+        }
+
+        await _host.RunUntilQuietAsync(CancellationToken.None);
+
+        Assert.Equal(bodies.Select(Id), _function.Invocations.SelectMany(i => i));
+        Assert.Empty(await _bus.PeekAsync(Entity, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task BatchedTrigger_MessageStoredWithoutAPlaceInLine_IsStillDeliveredInOrder()
+    {
+        // As the bus stored messages before 2026-12-06: no due time.
+        var old = new LocalMessage("old", null, Message("old"), DateTimeOffset.UtcNow, 0);
+        await _store.CommitAsync(
+            Partitions.LocalQueue(Entity),
+            [new PutDocument($"m:{1:D20}:old", Kinds.Message, JsonSerializer.Serialize(old, Json.Options), null)],
+            [],
+            CancellationToken.None);
+        await _bus.EnqueueManyAsync(Entity, [Message("new")], CancellationToken.None);
+
+        await _host.RunUntilQuietAsync(CancellationToken.None);
+
+        Assert.Equal(["old", "new"], _function.Invocations.SelectMany(i => i));
     }
 
     private static string Message(string id) => JsonSerializer.Serialize(new { eventId = id });

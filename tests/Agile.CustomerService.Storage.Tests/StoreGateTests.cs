@@ -1,18 +1,15 @@
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Storage.Sqlite;
-using Microsoft.Extensions.Time.Testing;
 
 namespace Agile.CustomerService.Storage.Tests;
 
 /// <summary>The embedded store's turn at its one connection: requests before background work (ADR 0007).</summary>
 public sealed class StoreGateTests
 {
-    private readonly FakeTimeProvider _time = new();
-
     [Fact]
     public async Task Enter_FreeGate_EntersAtOnce()
     {
-        var gate = new StoreGate(_time);
+        var gate = new StoreGate();
 
         var entered = gate.EnterAsync(background: false, CancellationToken.None);
 
@@ -50,31 +47,24 @@ public sealed class StoreGateTests
     }
 
     [Fact]
-    public async Task Exit_BackgroundWaitedItsPatience_GoesBeforeALaterRequest()
+    public async Task Exit_RequestsKeepComing_EveryFourthTurnGoesToTheWaitingBackground()
     {
         var gate = await HeldGateAsync();
         var background = gate.EnterAsync(background: true, CancellationToken.None);
-        _time.Advance(StoreGate.BackgroundPatience);
-        var request = gate.EnterAsync(background: false, CancellationToken.None);
+        var requests = Enumerable.Range(0, StoreGate.RequestTurnsPerBackgroundTurn + 1).Select(_ => gate.EnterAsync(background: false, CancellationToken.None)).ToList();
 
+        for (var turn = 0; turn < StoreGate.RequestTurnsPerBackgroundTurn; turn++)
+        {
+            gate.Exit();
+            await requests[turn].WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
+        }
+
+        var backgroundStillWaitingAfterTheRequests = !background.IsCompleted;
         gate.Exit();
         await background.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
 
-        Assert.False(request.IsCompleted);
-    }
-
-    [Fact]
-    public async Task Exit_BackgroundNotYetPatient_WaitsBehindTheRequest()
-    {
-        var gate = await HeldGateAsync();
-        var background = gate.EnterAsync(background: true, CancellationToken.None);
-        _time.Advance(StoreGate.BackgroundPatience - TimeSpan.FromMilliseconds(1));
-        var request = gate.EnterAsync(background: false, CancellationToken.None);
-
-        gate.Exit();
-        await request.WaitAsync(TimeSpan.FromSeconds(10), TestContext.Current.CancellationToken);
-
-        Assert.False(background.IsCompleted);
+        Assert.True(backgroundStillWaitingAfterTheRequests);
+        Assert.False(requests[^1].IsCompleted);
     }
 
     [Fact]
@@ -94,7 +84,7 @@ public sealed class StoreGateTests
     [Fact]
     public async Task Enter_AlreadyCancelled_ThrowsWithoutTakingTheGate()
     {
-        var gate = new StoreGate(_time);
+        var gate = new StoreGate();
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => gate.EnterAsync(background: false, new CancellationToken(canceled: true)));
 
@@ -116,7 +106,7 @@ public sealed class StoreGateTests
 
     private async Task<StoreGate> HeldGateAsync()
     {
-        var gate = new StoreGate(_time);
+        var gate = new StoreGate();
         await gate.EnterAsync(background: false, CancellationToken.None);
         return gate;
     }

@@ -15,7 +15,15 @@ internal sealed record LocalMessage(string MessageId, string? SessionId, string 
 internal sealed class LocalBus(IStateStore store, TimeProvider time)
 {
     public const int MaxDeliveryCount = 10;
+
+    /// <summary>
+    /// How many of an entity's oldest messages a peek reads: a few batches' worth, so that a long
+    /// backlog costs a delivery round no more than a short one (the soak in docs/performance.md).
+    /// </summary>
+    public const int PeekWindow = 5 * IStateStore.MaxOperationsPerCommit;
+
     private long _sequence = time.GetUtcNow().ToUnixTimeMilliseconds() * 1000;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, bool> _lined = new(StringComparer.Ordinal);
 
     public async Task<string> EnqueueAsync(string entity, string body, string? sessionId, string? messageId, CancellationToken cancellationToken)
     {
@@ -24,12 +32,20 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
         return id;
     }
 
-    /// <summary>A message's document: its id sorts after every message enqueued before it.</summary>
+    /// <summary>
+    /// A message's document: its id sorts after every message enqueued before it, and its due time
+    /// (the millisecond of its sequence number) keeps the same order, so the oldest messages are a
+    /// due-time query away (<see cref="PlaceInLine"/>).
+    /// </summary>
     private PutDocument Put(string messageId, string? sessionId, string body)
     {
-        var seq = Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture);
-        return StateStoreExtensions.Put($"m:{seq}:{messageId}", Kinds.Message, new LocalMessage(messageId, sessionId, body, time.GetUtcNow(), 0), PutDocument.Any);
+        var documentId = $"m:{Interlocked.Increment(ref _sequence).ToString("D20", CultureInfo.InvariantCulture)}:{messageId}";
+        return StateStoreExtensions.Put(
+            documentId, Kinds.Message, new LocalMessage(messageId, sessionId, body, time.GetUtcNow(), 0), PutDocument.Any, dueAt: PlaceInLine(documentId));
     }
+
+    private static DateTimeOffset PlaceInLine(string documentId) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(documentId.AsSpan(2, 20), CultureInfo.InvariantCulture) / 1000);
 
     /// <summary>Enqueues messages in their order, as few commits as the store allows (a publisher's outputs).</summary>
     public async Task EnqueueManyAsync(string entity, IReadOnlyList<string> bodies, CancellationToken cancellationToken)
@@ -50,11 +66,35 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
         }
     }
 
-    /// <summary>Messages waiting on an entity, oldest first.</summary>
-    public async Task<IReadOnlyList<(string DocumentId, string ETag, LocalMessage Message)>> PeekAsync(string entity, CancellationToken cancellationToken)
+    /// <summary>The oldest messages waiting on an entity, oldest first, at most <paramref name="max"/>.</summary>
+    public async Task<IReadOnlyList<(string DocumentId, string ETag, LocalMessage Message)>> PeekAsync(
+        string entity, CancellationToken cancellationToken, int max = PeekWindow)
     {
-        var documents = await store.QueryAsync(Partitions.LocalQueue(entity), Kinds.Message, cancellationToken);
-        return [.. documents.OrderBy(d => d.Id, StringComparer.Ordinal).Select(d => (d.Id, d.ETag, Json.Read<LocalMessage>(d.Json)))];
+        var partition = Partitions.LocalQueue(entity);
+        if (!_lined.ContainsKey(entity))
+        {
+            await LineUpAsync(partition, cancellationToken);
+            _lined[entity] = true;
+        }
+
+        var documents = await store.QueryDueAsync(partition, Kinds.Message, DateTimeOffset.MaxValue, max, cancellationToken);
+        if (documents.Count == max && documents[0].DueAt != documents[^1].DueAt)
+        {
+            // A store may cut a full window inside the last millisecond in any order: leave that
+            // millisecond whole to the next peek rather than deliver part of it out of order.
+            documents = [.. documents.Where(d => d.DueAt != documents[^1].DueAt)];
+        }
+
+        return [.. documents.OrderBy(d => d.DueAt).ThenBy(d => d.Id, StringComparer.Ordinal).Select(d => (d.Id, d.ETag, Json.Read<LocalMessage>(d.Json)))];
+    }
+
+    /// <summary>Messages stored before they had a place in line (data files from before 2026-12-06) get one.</summary>
+    private async Task LineUpAsync(string partition, CancellationToken cancellationToken)
+    {
+        foreach (var unlined in (await store.QueryAsync(partition, Kinds.Message, cancellationToken)).Where(d => d.DueAt is null))
+        {
+            await store.CommitAsync(partition, cancellationToken, new PutDocument(unlined.Id, Kinds.Message, unlined.Json, unlined.ETag, PlaceInLine(unlined.Id)));
+        }
     }
 
     public Task CompleteAsync(string entity, string documentId, CancellationToken cancellationToken) =>
@@ -66,7 +106,7 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
         var failed = message with { DeliveryCount = message.DeliveryCount + 1 };
         if (failed.DeliveryCount < MaxDeliveryCount)
         {
-            await store.CommitAsync(Partitions.LocalQueue(entity), cancellationToken, StateStoreExtensions.Put(documentId, Kinds.Message, failed, PutDocument.Any));
+            await store.CommitAsync(Partitions.LocalQueue(entity), cancellationToken, StateStoreExtensions.Put(documentId, Kinds.Message, failed, PutDocument.Any, dueAt: PlaceInLine(documentId)));
             return;
         }
 

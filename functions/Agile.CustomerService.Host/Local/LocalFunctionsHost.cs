@@ -150,7 +150,7 @@ internal sealed class LocalFunctionsHost(
     {
         foreach (var function in functions.Where(f => f.Entity is not null))
         {
-            if ((await bus.PeekAsync(function.Entity!, cancellationToken)).Count > 0)
+            if ((await bus.PeekAsync(function.Entity!, cancellationToken, max: 1)).Count > 0)
             {
                 return true;
             }
