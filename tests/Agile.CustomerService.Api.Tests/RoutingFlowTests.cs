@@ -283,6 +283,31 @@ public class RoutingFlowTests : IDisposable
         Assert.Equal("north-1-a01", settled.Str("offeredTo"));
     }
 
+    [Fact]
+    public async Task Resolve_ManyAtOnceAcrossTheTeams_EveryAgentIsFreeBeforeTheChangeFeedIsRead()
+    {
+        var offered = new List<System.Text.Json.JsonElement>();
+        for (var i = 1; i <= 60; i++)
+        {
+            offered.Add(await _app.IntakeAsync($"cust-{i:D5}"));
+        }
+
+        foreach (var c in offered)
+        {
+            await _app.ActAsync(c.Str("id"), "accept", new { agentId = c.Str("offeredTo") });
+        }
+
+        // All at once, and no SettleAsync: each release is the resolve request's own.
+        var resolved = await Task.WhenAll(offered.Select(c => _app.ActAsync(c.Str("id"), "resolve", new { agentId = c.Str("offeredTo"), resolution = "done" })));
+
+        Assert.All(resolved, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        foreach (var teamId in offered.Select(c => c.Str("handlingTeamId")).Distinct())
+        {
+            var team = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}"));
+            Assert.All(team.GetProperty("agents").EnumerateArray(), a => Assert.Empty(a.GetProperty("loads").EnumerateArray()));
+        }
+    }
+
     [Theory]
     [InlineData("accept")]
     [InlineData("decline")]
