@@ -104,7 +104,7 @@ public sealed class StoreGateTests
         Assert.False(StoreWork.IsBackground);
     }
 
-    private async Task<StoreGate> HeldGateAsync()
+    private static async Task<StoreGate> HeldGateAsync()
     {
         var gate = new StoreGate();
         await gate.EnterAsync(background: false, CancellationToken.None);
