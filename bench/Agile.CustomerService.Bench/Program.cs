@@ -50,7 +50,7 @@ foreach (var customers in options.Sizes)
     finally
     {
         SqliteConnection.ClearAllPools();
-        if (Environment.GetEnvironmentVariable("BENCH_KEEP") != "true") { Directory.Delete(work, recursive: true); } else { Console.WriteLine($"  kept {work}"); }
+        WorkFolder.Remove(work);
     }
 }
 
@@ -540,8 +540,23 @@ internal static class Soak
         finally
         {
             SqliteConnection.ClearAllPools();
-            Directory.Delete(work, recursive: true);
+            WorkFolder.Remove(work);
         }
+    }
+}
+
+/// <summary>A run's data files are removed afterwards unless BENCH_KEEP=true (to inspect them with sqlite3).</summary>
+internal static class WorkFolder
+{
+    public static void Remove(string work)
+    {
+        if (Environment.GetEnvironmentVariable("BENCH_KEEP") == "true")
+        {
+            Console.WriteLine($"  kept {work}");
+            return;
+        }
+
+        Directory.Delete(work, recursive: true);
     }
 }
 

@@ -15,7 +15,6 @@ namespace Agile.CustomerService.Storage.Sqlite;
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 {
-    private readonly string _connectionString;
     private readonly TimeProvider _time;
     private readonly SqliteConnection _writer;
     private readonly StoreGate _gate;
@@ -29,7 +28,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        _connectionString = new SqliteConnectionStringBuilder
+        var connectionString = new SqliteConnectionStringBuilder
         {
             DataSource = databasePath,
             Mode = SqliteOpenMode.ReadWriteCreate,
@@ -39,7 +38,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         }.ToString();
         _time = timeProvider;
         _gate = new StoreGate();
-        _writer = new SqliteConnection(_connectionString);
+        _writer = new SqliteConnection(connectionString);
         _writer.Open();
         Execute(_writer, """
             PRAGMA journal_mode = WAL;
@@ -63,18 +62,11 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
     {
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
-        try
-        {
-            var command = Statement(
-                "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id", null, partition, id);
-            using var reader = command.ExecuteReader();
-            return !reader.Read() || IsExpired(reader, 4) ? null : ToDocument(partition, id, reader, 0);
-        }
-        finally
-        {
-            _gate.Exit();
-        }
+        using var turn = await TurnAsync(cancellationToken);
+        var command = Statement(
+            "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id", null, partition, id);
+        using var reader = command.ExecuteReader();
+        return !reader.Read() || IsExpired(reader, 4) ? null : ToDocument(partition, id, reader, 0);
     }
 
     /// <summary>
@@ -104,7 +96,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         string partition, IReadOnlyList<WriteOperation> writes, IReadOnlyList<OutboxEvent> events, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
+        using var turn = await TurnAsync(cancellationToken);
         try
         {
             using var transaction = _writer.BeginTransaction();
@@ -152,10 +144,6 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         {
             throw new StoreUnavailableException("the embedded store is busy", ex);
         }
-        finally
-        {
-            _gate.Exit();
-        }
     }
 
     public async Task<ChangePage> ReadChangesAsync(string? continuation, int max, CancellationToken cancellationToken)
@@ -163,30 +151,23 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         var after = continuation is null ? 0L : long.Parse(continuation, CultureInfo.InvariantCulture);
         var changes = new List<ChangeRecord>();
         var last = after;
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
-        try
+        using var turn = await TurnAsync(cancellationToken);
+        var command = Statement(
+            """
+            SELECT seq, partition, event_id, type, json, correlation_id, committed_at FROM outbox
+            WHERE seq > $after ORDER BY seq LIMIT $max
+            """,
+            null,
+            after,
+            max);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            var command = Statement(
-                """
-                SELECT seq, partition, event_id, type, json, correlation_id, committed_at FROM outbox
-                WHERE seq > $after ORDER BY seq LIMIT $max
-                """,
-                null,
-                after,
-                max);
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                last = reader.GetInt64(0);
-                changes.Add(new ChangeRecord(
-                    reader.GetString(1),
-                    new OutboxEvent(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
-                    DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
-            }
-        }
-        finally
-        {
-            _gate.Exit();
+            last = reader.GetInt64(0);
+            changes.Add(new ChangeRecord(
+                reader.GetString(1),
+                new OutboxEvent(reader.GetString(2), reader.GetString(3), reader.GetString(4), reader.IsDBNull(5) ? null : reader.GetString(5)),
+                DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(6))));
         }
 
         return new ChangePage(changes, last.ToString(CultureInfo.InvariantCulture));
@@ -195,59 +176,48 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     /// <summary>Removes documents whose time-to-live has passed (Cosmos does this itself).</summary>
     public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
     {
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
-        try
-        {
-            using var command = _writer.CreateCommand();
-            command.CommandText = "DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= $now";
-            command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-            return await command.ExecuteNonQueryAsync(cancellationToken);
-        }
-        finally
-        {
-            _gate.Exit();
-        }
+        using var turn = await TurnAsync(cancellationToken);
+        using var command = _writer.CreateCommand();
+        command.CommandText = "DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= $now";
+        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
+        return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
     /// <summary>Bulk load for seeding and benchmarks: one transaction, unconditional upserts, no events.</summary>
     public async Task BulkUpsertAsync(IEnumerable<(string Partition, PutDocument Document)> documents, CancellationToken cancellationToken)
     {
         var now = _time.GetUtcNow().ToUnixTimeMilliseconds();
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
-        try
+        using var turn = await TurnAsync(cancellationToken);
+        using var transaction = _writer.BeginTransaction();
+        using var command = _writer.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+            VALUES ($p, $id, $k, $j, 1, $due, NULL)
+            ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, json = excluded.json,
+                version = documents.version + 1, due_at = excluded.due_at
+            """;
+        var p = command.Parameters.Add("$p", SqliteType.Text);
+        var id = command.Parameters.Add("$id", SqliteType.Text);
+        var k = command.Parameters.Add("$k", SqliteType.Text);
+        var j = command.Parameters.Add("$j", SqliteType.Text);
+        var due = command.Parameters.Add("$due", SqliteType.Integer);
+        command.Prepare();
+        foreach (var (partition, document) in documents)
         {
-            using var transaction = _writer.BeginTransaction();
-            using var command = _writer.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = """
-                INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
-                VALUES ($p, $id, $k, $j, 1, $due, NULL)
-                ON CONFLICT (partition, id) DO UPDATE SET kind = excluded.kind, json = excluded.json,
-                    version = documents.version + 1, due_at = excluded.due_at
-                """;
-            var p = command.Parameters.Add("$p", SqliteType.Text);
-            var id = command.Parameters.Add("$id", SqliteType.Text);
-            var k = command.Parameters.Add("$k", SqliteType.Text);
-            var j = command.Parameters.Add("$j", SqliteType.Text);
-            var due = command.Parameters.Add("$due", SqliteType.Integer);
-            command.Prepare();
-            foreach (var (partition, document) in documents)
-            {
-                p.Value = partition;
-                id.Value = document.Id;
-                k.Value = document.Kind;
-                j.Value = document.Json;
-                due.Value = document.DueAt is { } d ? d.ToUnixTimeMilliseconds() : DBNull.Value;
-                command.ExecuteNonQuery();
-            }
+            p.Value = partition;
+            id.Value = document.Id;
+            k.Value = document.Kind;
+            j.Value = document.Json;
+            due.Value = document.DueAt is { } d ? d.ToUnixTimeMilliseconds() : DBNull.Value;
+            command.ExecuteNonQuery();
+        }
 
-            transaction.Commit();
-        }
-        finally
-        {
-            _gate.Exit();
-        }
+        transaction.Commit();
     }
+
+    /// <summary>This flow's turn at the connection: requests before background work (ADR 0007).</summary>
+    private Task<StoreGate.Turn> TurnAsync(CancellationToken cancellationToken) => _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
 
     public void Dispose()
     {
@@ -261,8 +231,8 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     /// <summary>
     /// The connection's command for <paramref name="sql"/>, prepared the first time, with its
-    /// parameters ($p, $k, $due, $max in that order, as many as given) set to <paramref name="values"/>.
-    /// Callers hold the lock and dispose the reader before the next statement.
+    /// $parameters, in order of first appearance, set to <paramref name="values"/>. Callers hold
+    /// the turn and dispose the reader before the next statement.
     /// </summary>
     private SqliteCommand Statement(string sql, SqliteTransaction? transaction, params object?[] values)
     {
@@ -312,21 +282,14 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private async Task<IReadOnlyList<StoredDocument>> ReadAllAsync(string partition, string sql, object?[] values, CancellationToken cancellationToken)
     {
         var documents = new List<StoredDocument>();
-        await _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
-        try
+        using var turn = await TurnAsync(cancellationToken);
+        using var reader = Statement(sql, null, values).ExecuteReader();
+        while (reader.Read())
         {
-            using var reader = Statement(sql, null, values).ExecuteReader();
-            while (reader.Read())
+            if (!IsExpired(reader, 5))
             {
-                if (!IsExpired(reader, 5))
-                {
-                    documents.Add(ToDocument(partition, reader.GetString(0), reader, 1));
-                }
+                documents.Add(ToDocument(partition, reader.GetString(0), reader, 1));
             }
-        }
-        finally
-        {
-            _gate.Exit();
         }
 
         return documents;
@@ -419,30 +382,25 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             """;
         using var lookup = connection.CreateCommand();
         lookup.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
-        switch (lookup.ExecuteScalar() as string)
+        var existing = lookup.ExecuteScalar() as string;
+        if (existing is null)
         {
-            case null:
-                Execute(connection, create);
-                return;
-            case { } sql when sql.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase):
-                using (var transaction = connection.BeginTransaction())
-                {
-                    Execute(connection, $"""
-                        ALTER TABLE documents RENAME TO documents_first_layout;
-                        DROP INDEX IF EXISTS documents_kind;
-                        DROP INDEX IF EXISTS documents_due;
-                        DROP INDEX IF EXISTS documents_expiry;
-                        {create}
-                        INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
-                            SELECT partition, id, kind, json, version, due_at, expires_at FROM documents_first_layout;
-                        DROP TABLE documents_first_layout;
-                        """, transaction);
-                    transaction.Commit();
-                }
-
-                return;
-            default:
-                return;
+            Execute(connection, create);
+        }
+        else if (existing.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+        {
+            using var transaction = connection.BeginTransaction();
+            Execute(connection, $"""
+                ALTER TABLE documents RENAME TO documents_first_layout;
+                DROP INDEX IF EXISTS documents_kind;
+                DROP INDEX IF EXISTS documents_due;
+                DROP INDEX IF EXISTS documents_expiry;
+                {create}
+                INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+                    SELECT partition, id, kind, json, version, due_at, expires_at FROM documents_first_layout;
+                DROP TABLE documents_first_layout;
+                """, transaction);
+            transaction.Commit();
         }
     }
 

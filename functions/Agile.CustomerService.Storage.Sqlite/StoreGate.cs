@@ -5,19 +5,22 @@ namespace Agile.CustomerService.Storage.Sqlite;
 /// before background work, but not all of them: while background work waits, every
 /// <see cref="RequestTurnsPerBackgroundTurn"/> request turns are followed by a background one,
 /// so under load the subscribers slow down but keep a share of the store. Cancelling a wait
-/// gives up the place in the line (ADR 0007).
+/// gives up the place in the line (ADR 0007). The turn is given back by disposing it.
 /// </summary>
 internal sealed class StoreGate
 {
     public const int RequestTurnsPerBackgroundTurn = 3;
 
+    private readonly Task<Turn> _free;
     private readonly object _sync = new();
     private readonly LinkedList<Waiter> _requests = new();
     private readonly LinkedList<Waiter> _background = new();
     private bool _held;
     private int _requestTurnsWhileBackgroundWaits;
 
-    public Task EnterAsync(bool background, CancellationToken cancellationToken)
+    public StoreGate() => _free = Task.FromResult(new Turn(this));
+
+    public Task<Turn> EnterAsync(bool background, CancellationToken cancellationToken)
     {
         cancellationToken.ThrowIfCancellationRequested();
         Waiter waiter;
@@ -27,7 +30,7 @@ internal sealed class StoreGate
             if (!_held)
             {
                 _held = true;
-                return Task.CompletedTask;
+                return _free;
             }
 
             waiter = new Waiter();
@@ -63,7 +66,7 @@ internal sealed class StoreGate
         }
 
         next.Registration.Dispose();
-        next.TrySetResult();
+        next.TrySetResult(new Turn(this));
     }
 
     private LinkedList<Waiter>? NextLine()
@@ -102,7 +105,13 @@ internal sealed class StoreGate
         node.Value.TrySetCanceled(cancellationToken);
     }
 
-    private sealed class Waiter() : TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)
+    /// <summary>A turn at the connection; disposing it gives the connection to the next in line.</summary>
+    public readonly struct Turn(StoreGate gate) : IDisposable
+    {
+        public void Dispose() => gate.Exit();
+    }
+
+    private sealed class Waiter() : TaskCompletionSource<Turn>(TaskCreationOptions.RunContinuationsAsynchronously)
     {
         public CancellationTokenRegistration Registration { get; set; }
     }

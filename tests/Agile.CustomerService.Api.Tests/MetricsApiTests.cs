@@ -62,13 +62,10 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task Rollup_EveryEventRedelivered_ChangesNothing()
     {
-        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
-        await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
-        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+        var (before, changes) = await TwoResolvedCasesAsync();
 
-        var projection = _app.Service<DailyRollupProjection>();
-        var changes = await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None);
-        foreach (var change in changes.Changes.Reverse())
+        IChangeSubscriber projection = _app.Service<DailyRollupProjection>();
+        foreach (var change in changes.Reverse())
         {
             await projection.HandleAsync(change, CancellationToken.None);
         }
@@ -79,19 +76,25 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task Rollup_WholeHistoryRedeliveredAsOneBatch_ChangesNothing()
     {
-        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
-        await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
-        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+        var (before, changes) = await TwoResolvedCasesAsync();
 
         var projection = _app.Service<DailyRollupProjection>();
-        var changes = await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None);
-        var batch = new ChangeBatch([.. changes.Changes]);
+        var batch = new ChangeBatch([.. changes]);
         for (var i = 0; i < batch.Count; i++)
         {
             await projection.HandleAsync(batch, i, CancellationToken.None);
         }
 
         Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+    }
+
+    /// <summary>Two resolved cases of north-1, the team's metrics for today as they stand, and every event so far.</summary>
+    private async Task<(string Before, IReadOnlyList<ChangeRecord> Changes)> TwoResolvedCasesAsync()
+    {
+        await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
+        await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
+        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+        return (before, (await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None)).Changes);
     }
 
     [Fact]

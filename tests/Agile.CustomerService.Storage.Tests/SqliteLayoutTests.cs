@@ -10,19 +10,14 @@ namespace Agile.CustomerService.Storage.Tests;
 /// </summary>
 public sealed class SqliteLayoutTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"agilecs-layout-{Guid.NewGuid():N}");
+    private readonly SqliteTempFile _file = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _file.Dispose();
 
     [Fact]
     public async Task Open_FileInTheFirstLayout_KeepsEveryDocumentItsVersionAndTheChangeLog()
     {
-        var path = Path.Combine(_directory, "state.db");
-        Directory.CreateDirectory(_directory);
+        var path = _file.Path;
         WriteFirstLayout(path);
 
         using var store = new SqliteStateStore(path, TimeProvider.System);
@@ -43,7 +38,7 @@ public sealed class SqliteLayoutTests : IDisposable
     [Fact]
     public async Task Open_FileInTheCurrentLayout_OpensAgainUnchanged()
     {
-        var path = Path.Combine(_directory, "state.db");
+        var path = _file.Path;
         using (var first = new SqliteStateStore(path, TimeProvider.System))
         {
             await first.CommitAsync("customer:cust-1", [new PutDocument("customer", "customer", "{}", null)], [], CancellationToken.None);

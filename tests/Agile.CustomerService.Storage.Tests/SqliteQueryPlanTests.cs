@@ -11,18 +11,14 @@ namespace Agile.CustomerService.Storage.Tests;
 /// </summary>
 public sealed class SqliteQueryPlanTests : IDisposable
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"agilecs-plan-{Guid.NewGuid():N}");
+    private readonly SqliteTempFile _file = new();
 
-    public void Dispose()
-    {
-        SqliteConnection.ClearAllPools();
-        Directory.Delete(_directory, recursive: true);
-    }
+    public void Dispose() => _file.Dispose();
 
     [Fact]
     public async Task QueryByKind_PartitionFullOfOtherKinds_SearchesTheKindIndexAndReadsOnlyThatKind()
     {
-        var path = Path.Combine(_directory, "state.db");
+        var path = _file.Path;
         using (var store = new SqliteStateStore(path, TimeProvider.System))
         {
             await store.BulkUpsertAsync(

@@ -633,10 +633,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         string requestHash, int status, SupportCase result, string? location, CancellationToken cancellationToken)
     {
         // The ETag of the response is only known after the commit; a repeat answers without one.
-        writes.Add(StateStoreExtensions.Put(
-            CommandLog.Id(key), Kinds.Command,
-            new CommandRecord(key, operation, requestHash, status, string.Empty, null, location, result.Id, result.Version),
-            null, timeToLive: CommandLog.Lifetime));
+        writes.Add(CommandLog.Record(new CommandRecord(key, operation, requestHash, status, string.Empty, null, location, result.Id, result.Version)));
         return await store.CommitAsync(partition, writes, events, cancellationToken);
     }
 

@@ -52,6 +52,13 @@ public sealed class TeamsNotifier(
         nameof(CaseOffered), nameof(CaseSpilledOver), nameof(OfferAccepted), nameof(CaseQueued),
     };
 
+    /// <summary>Each event of a batch is a notification of its own.</summary>
+    public Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(batch);
+        return HandleAsync(batch[index], cancellationToken);
+    }
+
     public async Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken)
     {
         if (!delivery.Enabled)

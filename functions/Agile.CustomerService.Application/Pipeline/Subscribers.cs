@@ -9,14 +9,14 @@ public interface IChangeSubscriber
 {
     string Name { get; }
 
-    Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken);
-
     /// <summary>
     /// One change of a batch delivered in one invocation, in the batch's order. A subscriber may
-    /// use the rest of the batch to skip work a later change does anyway; by default it handles
-    /// the change on its own.
+    /// use the rest of the batch to skip work a later change does anyway.
     /// </summary>
-    Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken) => HandleAsync(batch[index], cancellationToken);
+    Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken);
+
+    /// <summary>One change on its own: a batch of one.</summary>
+    Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) => HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
 }
 
 /// <summary>

@@ -40,5 +40,9 @@ public static class CommandLog
 
     /// <summary>The record written (create-only) in the same commit as the command's effects.</summary>
     public static PutDocument Record(string key, string operation, string requestHash, int status, string body, string? etag, string? location, string? scope = null) =>
-        StateStoreExtensions.Put(Id(key, scope), Kinds.Command, new CommandRecord(key, operation, requestHash, status, body, etag, location), null, timeToLive: Lifetime);
+        Record(new CommandRecord(key, operation, requestHash, status, body, etag, location), scope);
+
+    /// <summary>A record's document (create-only, kept for <see cref="Lifetime"/>).</summary>
+    public static PutDocument Record(CommandRecord record, string? scope = null) =>
+        StateStoreExtensions.Put(Id(record.Key, scope), Kinds.Command, record, null, timeToLive: Lifetime);
 }

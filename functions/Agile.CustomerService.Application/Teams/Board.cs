@@ -52,9 +52,6 @@ public sealed class BoardProjection(IStateStore store, CaseService cases) : ICha
 
     public string Name => "board";
 
-    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
-        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
-
     /// <summary>The case's entries show its current state, so an event followed in the batch by another of its case is left to that one.</summary>
     public async Task HandleAsync(ChangeBatch batch, int index, CancellationToken cancellationToken)
     {

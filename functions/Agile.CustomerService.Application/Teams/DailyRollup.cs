@@ -32,9 +32,6 @@ public sealed class DailyRollupProjection(IStateStore store, CaseService cases) 
 
     public string Name => "daily-rollup";
 
-    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
-        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
-
     /// <summary>
     /// Every event counts on its own, but a batch's contributions are written together: each is
     /// gathered as its event is applied, and at the batch's last change they go to each team's

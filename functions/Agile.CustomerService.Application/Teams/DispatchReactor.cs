@@ -14,9 +14,6 @@ public sealed class DispatchReactor(CaseService cases) : IChangeSubscriber
 {
     public string Name => "dispatch";
 
-    public Task HandleAsync(ChangeRecord change, CancellationToken cancellationToken) =>
-        HandleAsync(new ChangeBatch([change]), 0, cancellationToken);
-
     /// <summary>
     /// Reconciliation reads the case's current state, so an event followed in the batch by another
     /// of its case that this reactor reconciles is left to that one; a spill-over is not, because it

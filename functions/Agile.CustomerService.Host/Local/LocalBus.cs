@@ -78,11 +78,11 @@ internal sealed class LocalBus(IStateStore store, TimeProvider time)
         }
 
         var documents = await store.QueryDueAsync(partition, Kinds.Message, DateTimeOffset.MaxValue, max, cancellationToken);
-        if (documents.Count == max && documents[0].DueAt != documents[^1].DueAt)
+        if (documents.Count == max && documents[^1].DueAt is var lastDue && documents[0].DueAt != lastDue)
         {
             // A store may cut a full window inside the last millisecond in any order: leave that
             // millisecond whole to the next peek rather than deliver part of it out of order.
-            documents = [.. documents.Where(d => d.DueAt != documents[^1].DueAt)];
+            documents = [.. documents.Where(d => d.DueAt != lastDue)];
         }
 
         return [.. documents.OrderBy(d => d.DueAt).ThenBy(d => d.Id, StringComparer.Ordinal).Select(d => (d.Id, d.ETag, Json.Read<LocalMessage>(d.Json)))];

@@ -7,7 +7,7 @@ namespace Agile.CustomerService.Storage.Tests.Contract;
 /// <summary>A SQLite store on a temporary file, deleted with the fixture.</summary>
 public sealed class SqliteStoreFixture : IStoreFixture
 {
-    private readonly string _directory = Path.Combine(Path.GetTempPath(), $"agilecs-store-{Guid.NewGuid():N}");
+    private readonly SqliteTempFile _file = new();
     private SqliteStateStore? _store;
 
     public IStateStore Store => _store ?? throw new InvalidOperationException("fixture not initialized");
@@ -16,18 +16,14 @@ public sealed class SqliteStoreFixture : IStoreFixture
 
     public ValueTask InitializeAsync()
     {
-        _store = new SqliteStateStore(Path.Combine(_directory, "state.db"), Time);
+        _store = new SqliteStateStore(_file.Path, Time);
         return ValueTask.CompletedTask;
     }
 
     public ValueTask DisposeAsync()
     {
         _store?.Dispose();
-        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-        if (Directory.Exists(_directory))
-        {
-            Directory.Delete(_directory, recursive: true);
-        }
+        _file.Dispose();
 
         return ValueTask.CompletedTask;
     }
