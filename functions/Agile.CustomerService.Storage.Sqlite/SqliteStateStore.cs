@@ -12,15 +12,26 @@ namespace Agile.CustomerService.Storage.Sqlite;
 /// the commits: a second connection drops its whole cache whenever this one commits, and
 /// reads every page again from the file (measured in docs/performance.md). ETags are
 /// per-document versions; the change log is the outbox table ordered by its sequence number.
+/// The write-ahead log is checkpointed from a second connection (<see cref="WalCheckpointer"/>).
 /// </summary>
 public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 {
     private readonly TimeProvider _time;
     private readonly SqliteConnection _writer;
     private readonly StoreGate _gate;
+    private readonly WalCheckpointer _checkpointer;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
+    /// <summary>How often the log is checkpointed beside the connection (ADR 0008).</summary>
+    public static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(100);
+
     public SqliteStateStore(string databasePath, TimeProvider timeProvider)
+        : this(databasePath, timeProvider, CheckpointPeriod)
+    {
+    }
+
+    /// <param name="checkpointPeriod">Time between checkpoint rounds; null runs none (tests drive <see cref="CheckpointRoundAsync"/>).</param>
+    internal SqliteStateStore(string databasePath, TimeProvider timeProvider, TimeSpan? checkpointPeriod)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
         if (!string.IsNullOrEmpty(directory))
@@ -40,13 +51,13 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         _gate = new StoreGate();
         _writer = new SqliteConnection(connectionString);
         _writer.Open();
-        Execute(_writer, """
+        Execute(_writer, $"""
             PRAGMA journal_mode = WAL;
             PRAGMA synchronous = NORMAL;
             PRAGMA busy_timeout = 30000;
-            -- Checkpoint every 100 pages instead of 1,000: the checkpoint runs inside a commit while
-            -- every read waits on this connection, so shorter ones keep the tail down (docs/performance.md, soak).
-            PRAGMA wal_autocheckpoint = 100;
+            -- Checkpoints run beside this connection (WalCheckpointer, ADR 0008); the commit that
+            -- takes the log past this many pages checkpoints itself only if that falls behind.
+            PRAGMA wal_autocheckpoint = {WalCheckpointer.WriterCheckpointAtPages};
             CREATE TABLE IF NOT EXISTS outbox (
                 seq INTEGER PRIMARY KEY AUTOINCREMENT,
                 partition TEXT NOT NULL,
@@ -58,6 +69,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             );
             """);
         CreateOrMigrateDocuments(_writer);
+        _checkpointer = new WalCheckpointer(connectionString, _gate, checkpointPeriod);
     }
 
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
@@ -216,11 +228,16 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         transaction.Commit();
     }
 
+    /// <summary>One checkpoint round now (the background loop's work; for tests).</summary>
+    internal Task<(int LogPages, bool CaughtUp)> CheckpointRoundAsync(CancellationToken cancellationToken) =>
+        _checkpointer.RoundAsync(cancellationToken);
+
     /// <summary>This flow's turn at the connection: requests before background work (ADR 0007).</summary>
     private Task<StoreGate.Turn> TurnAsync(CancellationToken cancellationToken) => _gate.EnterAsync(StoreWork.IsBackground, cancellationToken);
 
     public void Dispose()
     {
+        _checkpointer.Dispose();
         foreach (var statement in _statements.Values)
         {
             statement.Dispose();

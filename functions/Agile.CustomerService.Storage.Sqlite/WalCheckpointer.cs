@@ -1,0 +1,110 @@
+using Microsoft.Data.Sqlite;
+
+namespace Agile.CustomerService.Storage.Sqlite;
+
+/// <summary>
+/// Checkpoints the store's write-ahead log from a connection of its own (ADR 0008), so that
+/// copying pages into the database file and the fsyncs that go with it no longer run inside
+/// somebody's commit while every other read and commit waits for the store's one connection.
+/// <para>
+/// A round copies what the log holds without stopping anyone (PASSIVE), again while the
+/// writer keeps adding more than a few pages meanwhile. The log only starts again from its
+/// beginning once a checkpoint has caught up with the last commit, which a writer that never
+/// pauses never allows; so once the log is longer than <see cref="CatchUpAtPages"/>, the round
+/// ends with one background turn at the store (no commit runs meanwhile) that copies the few
+/// pages written since, and the next commit starts the log again.
+/// </para>
+/// </summary>
+internal sealed class WalCheckpointer : IDisposable
+{
+    /// <summary>Log length, in pages, past which a round catches up in a turn of its own (4 MB of 4 KB pages).</summary>
+    public const int CatchUpAtPages = 1000;
+
+    /// <summary>
+    /// The writer's own automatic checkpoint stays as the net for a checkpointer that falls
+    /// behind: at this many pages (40 MB) the commit that reaches it checkpoints, as SQLite
+    /// does by default at 1,000.
+    /// </summary>
+    public const int WriterCheckpointAtPages = 10_000;
+
+    private const int MaxPassesBeforeCatchUp = 5;
+    private const int FewPages = 32;
+
+    private readonly SqliteConnection _connection;
+    private readonly StoreGate _gate;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+
+    /// <param name="period">Time between rounds; null runs none (tests call <see cref="RoundAsync"/>).</param>
+    public WalCheckpointer(string connectionString, StoreGate gate, TimeSpan? period)
+    {
+        _connection = new SqliteConnection(connectionString);
+        _connection.Open();
+        _gate = gate;
+        _loop = period is { } every ? Task.Run(() => RunAsync(every)) : Task.CompletedTask;
+    }
+
+    /// <summary>One round: the log's length when it ended, and whether it needed a turn at the store to catch up.</summary>
+    public async Task<(int LogPages, bool CaughtUp)> RoundAsync(CancellationToken cancellationToken)
+    {
+        var log = Passive();
+        for (var pass = 1; log >= CatchUpAtPages && pass < MaxPassesBeforeCatchUp; pass++)
+        {
+            var before = log;
+            log = Passive();
+            if (log - before < FewPages)
+            {
+                break;
+            }
+        }
+
+        if (log < CatchUpAtPages)
+        {
+            return (log, false);
+        }
+
+        using var turn = await _gate.EnterAsync(background: true, cancellationToken);
+        return (Passive(), true);
+    }
+
+    public void Dispose()
+    {
+        _stop.Cancel();
+        _loop.GetAwaiter().GetResult();
+        _stop.Dispose();
+        _connection.Dispose();
+    }
+
+    private async Task RunAsync(TimeSpan period)
+    {
+        // Real time, not the store's clock: the log grows with real writes (tests run on fake time).
+        using var timer = new PeriodicTimer(period);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(_stop.Token))
+            {
+                try
+                {
+                    await RoundAsync(_stop.Token);
+                }
+                catch (SqliteException)
+                {
+                    // Busy or going away: the next round tries again, and the writer's own checkpoint is the net.
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>A passive checkpoint: copies what no reader still needs, waits for nobody; returns the log's length in pages.</summary>
+    private int Passive()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+        using var reader = command.ExecuteReader();
+        reader.Read();
+        return reader.GetInt32(1);
+    }
+}
