@@ -181,6 +181,7 @@ namespace Agile.CustomerService.Host
                     ?? throw new InvalidOperationException("function.json folders not found: set Functions:Root to the folder holding HttpApi/function.json");
                 return ActivatorUtilities.CreateInstance<LocalFunctionsHost>(sp, FunctionCatalog.Load(root));
             });
+            services.AddSingleton<LocalHousekeeping>();
             if (RunsLocally(configuration))
             {
                 services.AddHostedService<LocalTriggerLoop>();

@@ -195,6 +195,48 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         return await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
+    /// <summary>
+    /// Removes outbox events that every change-feed reader has read past and that were committed
+    /// before <paramref name="committedBefore"/>: the embedded store's counterpart of
+    /// <c>Cosmos:EventTimeToLive</c>, except that an event nobody has read yet is never removed.
+    /// <paramref name="readerPositions"/> are continuations from <see cref="ReadChangesAsync"/>,
+    /// one per reader; a reader without one (null, or a continuation this store did not hand out)
+    /// has read nothing, so nothing goes. At most <paramref name="max"/> events per call, so a
+    /// large backlog is removed in short turns between requests; returns how many went.
+    /// Sequence numbers are never reused (AUTOINCREMENT), so a continuation stays valid.
+    /// </summary>
+    public async Task<int> PurgeDeliveredEventsAsync(
+        IReadOnlyCollection<string?> readerPositions, DateTimeOffset committedBefore, int max, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
+        long? through = null;
+        foreach (var position in readerPositions)
+        {
+            if (!long.TryParse(position, NumberStyles.None, CultureInfo.InvariantCulture, out var seq))
+            {
+                return 0;
+            }
+
+            through = through is null ? seq : Math.Min(through.Value, seq);
+        }
+
+        if (through is null)
+        {
+            return 0;
+        }
+
+        using var turn = await TurnAsync(cancellationToken);
+        return Statement(
+            """
+            DELETE FROM outbox WHERE seq IN (
+                SELECT seq FROM outbox WHERE seq <= $through AND committed_at < $before ORDER BY seq LIMIT $max)
+            """,
+            null,
+            through,
+            committedBefore.ToUnixTimeMilliseconds(),
+            max).ExecuteNonQuery();
+    }
+
     /// <summary>Bulk load for seeding and benchmarks: one transaction, unconditional upserts, no events.</summary>
     public async Task BulkUpsertAsync(IEnumerable<(string Partition, PutDocument Document)> documents, CancellationToken cancellationToken)
     {

@@ -34,7 +34,7 @@ internal sealed class LocalTriggerLoop(
     LocalFunctionsHost functions,
     FunctionInvoker invoker,
     LocalChangeSignal signal,
-    IStateStore store,
+    LocalHousekeeping housekeeping,
     IServer server,
     IHostApplicationLifetime lifetime,
     ILogger<LocalTriggerLoop> logger) : BackgroundService
@@ -66,10 +66,10 @@ internal sealed class LocalTriggerLoop(
                 {
                 }
 
-                if (DateTimeOffset.UtcNow - lastPurge >= PurgePeriod && store is SqliteStateStore sqlite)
+                if (DateTimeOffset.UtcNow - lastPurge >= PurgePeriod)
                 {
                     lastPurge = DateTimeOffset.UtcNow;
-                    await sqlite.PurgeExpiredAsync(stoppingToken);
+                    await housekeeping.RunAsync(stoppingToken);
                 }
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
