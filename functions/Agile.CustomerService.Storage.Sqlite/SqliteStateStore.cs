@@ -115,7 +115,8 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             var etags = new Dictionary<string, string>(StringComparer.Ordinal);
             foreach (var write in writes)
             {
-                var current = CurrentVersion(transaction, partition, write.Id, now);
+                var live = Live(transaction, partition, write.Id, now);
+                var current = live?.Version;
                 var conflict = write switch
                 {
                     PutDocument { IfMatch: null } when current is not null => "already exists",
@@ -135,7 +136,14 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
                 if (write is PutDocument put)
                 {
                     var version = (current ?? 0) + 1;
-                    Upsert(transaction, partition, put, version, now);
+                    if (live?.Kind == put.Kind)
+                    {
+                        Replace(transaction, partition, put, version, now);
+                    }
+                    else
+                    {
+                        Upsert(transaction, partition, put, version, now);
+                    }
                     etags[put.Id] = Tag(version);
                 }
                 else
@@ -367,17 +375,34 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     private static string Tag(long version) => $"\"{version.ToString(CultureInfo.InvariantCulture)}\"";
 
-    private long? CurrentVersion(SqliteTransaction transaction, string partition, string id, long now)
+    /// <summary>The version and kind of the document if it is there and not expired.</summary>
+    private (long Version, string Kind)? Live(SqliteTransaction transaction, string partition, string id, long now)
     {
-        using var reader = Statement("SELECT version, expires_at FROM documents WHERE partition = $p AND id = $id", transaction, partition, id).ExecuteReader();
+        using var reader = Statement("SELECT version, expires_at, kind FROM documents WHERE partition = $p AND id = $id", transaction, partition, id).ExecuteReader();
         if (!reader.Read())
         {
             return null;
         }
 
         // An expired document counts as absent, but keeps its version so ETags never repeat.
-        return !reader.IsDBNull(1) && reader.GetInt64(1) <= now ? null : reader.GetInt64(0);
+        return !reader.IsDBNull(1) && reader.GetInt64(1) <= now ? null : (reader.GetInt64(0), reader.GetString(2));
     }
+
+    /// <summary>
+    /// A new version of a live document of the same kind. Unlike the upsert, this statement does
+    /// not set the kind, so SQLite leaves the document's entry in the kind index alone: one
+    /// index page fewer to change and log per replaced document (most writes are replacements).
+    /// </summary>
+    private void Replace(SqliteTransaction transaction, string partition, PutDocument put, long version, long now) =>
+        Statement(
+            "UPDATE documents SET json = $j, version = $v, due_at = $due, expires_at = $exp WHERE partition = $p AND id = $id",
+            transaction,
+            put.Json,
+            version,
+            put.DueAt?.ToUnixTimeMilliseconds(),
+            put.TimeToLive is { } ttl ? now + (long)ttl.TotalMilliseconds : null,
+            partition,
+            put.Id).ExecuteNonQuery();
 
     private void Upsert(SqliteTransaction transaction, string partition, PutDocument put, long version, long now) =>
         Statement(
