@@ -158,9 +158,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// Runs one agent action from the API: idempotency key first (a repeat returns the first
     /// result), then the If-Match precondition, then the pure decision; writes only on success.
     /// </summary>
+    /// <param name="read">The case as the caller has just read it, if it has (the access check); read here otherwise.</param>
     public async Task<Outcome> ActAsync(
         string caseId, string ifMatch, string idempotencyKey, string operation, string requestBody,
-        Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken)
+        Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken, Versioned<CaseDocument>? read = null)
     {
         if (CaseIds.CustomerOf(caseId) is not { } customerId)
         {
@@ -174,7 +175,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             return replay;
         }
 
-        var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
+        var stored = read ?? await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
         if (stored is null)
         {
             return Problem.NotFound($"case {caseId} does not exist");

@@ -38,8 +38,8 @@ internal static class CaseEndpoints
             .WithSummary("A customer contacts us: open a case and route it to the owning team")
             .AllowRoles(Roles.ContactSource, Roles.Agent);
 
-        cases.MapGet("/cases/{caseId}", async (string caseId, CaseService service, CancellationToken ct) =>
-                await service.GetAsync(caseId, ct) is { } stored
+        cases.MapGet("/cases/{caseId}", async (string caseId, HttpContext http, CaseService service, CancellationToken ct) =>
+                (Access.CaseReadByTeamCheck(http, caseId) ?? await service.GetAsync(caseId, ct)) is { } stored
                     ? HttpResults.Json(CaseView.Of(stored.Value), stored.ETag)
                     : HttpResults.NotFound($"case {caseId} does not exist"))
             .WithSummary("A case with its audited history; the ETag header is the If-Match for actions")
@@ -155,7 +155,9 @@ internal static class CaseEndpoints
                     return rejected;
                 }
 
-                var outcome = await service.ActAsync(caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, name, raw!, command(body!), ct);
+                var outcome = await service.ActAsync(
+                    caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, name, raw!, command(body!), ct,
+                    Access.CaseReadByTeamCheck(request.HttpContext, caseId));
                 return outcome.ToHttp();
             })
             .WithSummary(summary);
@@ -196,7 +198,7 @@ internal static class CaseEndpoints
             return forbidden;
         }
 
-        if (await service.GetAsync(caseId, ct) is not { } stored)
+        if ((Access.CaseReadByTeamCheck(request.HttpContext, caseId) ?? await service.GetAsync(caseId, ct)) is not { } stored)
         {
             return HttpResults.NotFound($"case {caseId} does not exist");
         }
@@ -217,7 +219,7 @@ internal static class CaseEndpoints
 
         var outcome = await service.ActAsync(
             caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, "spill", raw!,
-            (_, at) => new SpillOver(helper, body.Reason!, body.By!, at), ct);
+            (_, at) => new SpillOver(helper, body.Reason!, body.By!, at), ct, stored);
         return outcome.ToHttp();
     }
 

@@ -93,15 +93,31 @@ internal static class Access
             return Forbidden($"agents act for themselves: you are {user.AgentId()}, not {named}");
         }
 
-        var teams = await TeamsOfAsync(rule.Scope, values, http.RequestServices, http.RequestAborted);
+        var teams = await TeamsOfAsync(rule.Scope, http);
         return teams is null || teams.Contains(callerTeam)
             ? null
             : Forbidden($"this belongs to team {string.Join(" / ", teams)}; you are {user.Describe()}");
     }
 
+    /// <summary>
+    /// The case the team check read for this request, if it read one: the endpoint acts on it
+    /// instead of reading it again. It may be a moment older than a second read would be; every
+    /// case command's commit is conditional on the ETag it was decided on, so a case that changed
+    /// in between gives 412, never a lost update.
+    /// </summary>
+    public static Versioned<CaseDocument>? CaseReadByTeamCheck(HttpContext http, string caseId) =>
+        http.Items.TryGetValue(CaseReadKey, out var value) && value is Versioned<CaseDocument> stored && stored.Value.State.Id == caseId
+            ? stored
+            : null;
+
+    private static readonly object CaseReadKey = new();
+
     /// <summary>The teams a resource belongs to, or null when it does not exist.</summary>
-    public static async Task<IReadOnlyCollection<string>?> TeamsOfAsync(TeamScope scope, RouteValueDictionary values, IServiceProvider services, CancellationToken ct)
+    private static async Task<IReadOnlyCollection<string>?> TeamsOfAsync(TeamScope scope, HttpContext http)
     {
+        var values = http.Request.RouteValues;
+        var services = http.RequestServices;
+        var ct = http.RequestAborted;
         string? Value(string key) => values[key] as string;
         var store = services.GetRequiredService<IStateStore>();
         switch (scope)
@@ -113,6 +129,8 @@ internal static class Access
                 {
                     return null;
                 }
+
+                http.Items[CaseReadKey] = stored;
 
                 var state = stored.Value.State;
                 return [.. new[] { state.OwningTeamId, state.HandlingTeamId }.Concat(state.HelperTeamIds).Distinct()];
