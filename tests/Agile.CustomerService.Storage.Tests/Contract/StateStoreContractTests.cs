@@ -201,6 +201,41 @@ public abstract class StateStoreContractTests<TFixture>(TFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task Commit_ManyConcurrentCreatesOfOneId_ExactlyOneWinsAndOnlyItsEventIsLogged()
+    {
+        var partition = NewCustomer();
+
+        var results = await Task.WhenAll(Enumerable.Range(0, 24).Select(i => Task.Run(() =>
+            Store.CommitAsync(partition, [Put("case-1", $$"""{"by":{{i}}}""", kind: Kinds.Case)], [Event($"opened-{i}")], Ct))));
+
+        var winner = Assert.Single(results.Select((r, i) => (Result: r, By: i)), r => r.Result is Committed).By;
+        Assert.All(results.Where(r => r is not Committed), r => Assert.IsType<CommitConflict>(r));
+        AssertSameJson($$"""{"by":{{winner}}}""", (await Store.ReadAsync(partition, "case-1", Ct))!.Json);
+        Assert.Equal([$"opened-{winner}"], (await ReadAllChangesAsync(partition)).Select(c => c.Event.EventId));
+    }
+
+    [Fact]
+    public async Task Commit_ManyConcurrentCommitsOfSeparateDocuments_AllStoredWithTheirEventsInTheirOrder()
+    {
+        var partitions = Enumerable.Range(0, 8).Select(_ => NewCustomer()).ToList();
+
+        var results = await Task.WhenAll(partitions.Select(partition => Task.Run(async () =>
+        {
+            var mine = new List<CommitResult>();
+            for (var i = 0; i < 5; i++)
+            {
+                mine.Add(await Store.CommitAsync(partition, [Put($"case-{i}", "{}", kind: Kinds.Case)], [Event($"e{i}")], Ct));
+            }
+
+            return mine;
+        })));
+
+        Assert.All(results.SelectMany(r => r), r => Assert.IsType<Committed>(r));
+        var changes = await ReadAllChangesAsync([.. partitions]);
+        Assert.All(partitions, p => Assert.Equal(["e0", "e1", "e2", "e3", "e4"], changes.Where(c => c.Partition == p).Select(c => c.Event.EventId)));
+    }
+
+    [Fact]
     public async Task Commit_EventRecord_CarriesTypePayloadCorrelationAndCommitTime()
     {
         var partition = NewCustomer();
