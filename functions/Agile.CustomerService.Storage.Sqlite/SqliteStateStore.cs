@@ -193,14 +193,23 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         return new ChangePage(changes, last.ToString(CultureInfo.InvariantCulture));
     }
 
-    /// <summary>Removes documents whose time-to-live has passed (Cosmos does this itself).</summary>
-    public async Task<int> PurgeExpiredAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Removes documents whose time to live has passed (Cosmos DB does this itself), at most
+    /// <paramref name="max"/> per call, oldest expiry first, so a large backlog is removed in
+    /// short turns between requests; returns how many went. Reads already treat them as gone.
+    /// </summary>
+    public async Task<int> PurgeExpiredAsync(int max, CancellationToken cancellationToken)
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(max);
         using var turn = await TurnAsync(cancellationToken);
-        using var command = _writer.CreateCommand();
-        command.CommandText = "DELETE FROM documents WHERE expires_at IS NOT NULL AND expires_at <= $now";
-        command.Parameters.AddWithValue("$now", _time.GetUtcNow().ToUnixTimeMilliseconds());
-        return await command.ExecuteNonQueryAsync(cancellationToken);
+        return Statement(
+            """
+            DELETE FROM documents WHERE rowid IN (
+                SELECT rowid FROM documents WHERE expires_at IS NOT NULL AND expires_at <= $now ORDER BY expires_at LIMIT $max)
+            """,
+            null,
+            _time.GetUtcNow().ToUnixTimeMilliseconds(),
+            max).ExecuteNonQuery();
     }
 
     /// <summary>

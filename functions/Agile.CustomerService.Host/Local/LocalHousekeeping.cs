@@ -18,8 +18,8 @@ internal sealed class LocalHousekeeping(
     IConfiguration configuration,
     ILogger<LocalHousekeeping> logger)
 {
-    /// <summary>Events removed per turn at the store: a backlog goes in short turns between requests.</summary>
-    public const int EventsPerTurn = 1000;
+    /// <summary>Documents or events removed per turn at the store: a backlog goes in short turns between requests.</summary>
+    public const int RowsPerTurn = 1000;
 
     public static readonly TimeSpan DefaultEventRetention = TimeSpan.FromDays(7);
 
@@ -36,7 +36,13 @@ internal sealed class LocalHousekeeping(
             return 0;
         }
 
-        await sqlite.PurgeExpiredAsync(cancellationToken);
+        int turn;
+        do
+        {
+            turn = await sqlite.PurgeExpiredAsync(RowsPerTurn, cancellationToken);
+        }
+        while (turn == RowsPerTurn);
+
         var positions = new List<string?>();
         foreach (var function in functions.Functions.Where(f => f.TriggerType == "cosmosDBTrigger"))
         {
@@ -45,13 +51,12 @@ internal sealed class LocalHousekeeping(
 
         var before = time.GetUtcNow() - EventRetention;
         var removed = 0;
-        int turn;
         do
         {
-            turn = await sqlite.PurgeDeliveredEventsAsync(positions, before, EventsPerTurn, cancellationToken);
+            turn = await sqlite.PurgeDeliveredEventsAsync(positions, before, RowsPerTurn, cancellationToken);
             removed += turn;
         }
-        while (turn == EventsPerTurn);
+        while (turn == RowsPerTurn);
 
         if (removed > 0)
         {
