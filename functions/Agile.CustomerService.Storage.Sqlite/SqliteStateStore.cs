@@ -23,7 +23,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
 
     /// <summary>How often the log is checkpointed beside the connection (ADR 0008).</summary>
-    public static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(100);
 
     public SqliteStateStore(string databasePath, TimeProvider timeProvider)
         : this(databasePath, timeProvider, CheckpointPeriod)

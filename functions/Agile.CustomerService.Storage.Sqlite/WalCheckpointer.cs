@@ -34,6 +34,7 @@ internal sealed class WalCheckpointer : IDisposable
     private readonly StoreGate _gate;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
+    private int _caughtUpAt = -1;
 
     /// <param name="period">Time between rounds; null runs none (tests call <see cref="RoundAsync"/>).</param>
     public WalCheckpointer(string connectionString, StoreGate gate, TimeSpan? period)
@@ -58,13 +59,15 @@ internal sealed class WalCheckpointer : IDisposable
             }
         }
 
-        if (log < CatchUpAtPages)
+        // Nothing written since the last catch-up (an idle store): the log starts again with the next commit.
+        if (log < CatchUpAtPages || log == _caughtUpAt)
         {
             return (log, false);
         }
 
         using var turn = await _gate.EnterAsync(background: true, cancellationToken);
-        return (Passive(), true);
+        _caughtUpAt = Passive();
+        return (_caughtUpAt, true);
     }
 
     public void Dispose()

@@ -48,6 +48,18 @@ public sealed class WalCheckpointerTests : IDisposable
     }
 
     [Fact]
+    public async Task Round_NothingWrittenSinceTheLastCatchUp_TakesNoTurnAtTheStore()
+    {
+        await WriteAsync("w", 600);
+        var (_, first) = await _store.CheckpointRoundAsync(CancellationToken.None);
+
+        var (_, idle) = await _store.CheckpointRoundAsync(CancellationToken.None);
+
+        Assert.True(first);
+        Assert.False(idle);
+    }
+
+    [Fact]
     public async Task Round_LongLogWhileAWriterNeverPauses_CatchesUpSoTheLogStartsAgain()
     {
         await WriteAsync("before", 600);

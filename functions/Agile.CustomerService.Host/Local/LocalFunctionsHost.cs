@@ -146,6 +146,18 @@ internal sealed class LocalFunctionsHost(
     public Task<string> PostContactAsync(string body, string? sessionId, string? messageId, CancellationToken cancellationToken) =>
         bus.EnqueueAsync(functions.FirstOrDefault(f => f.Name == "ContactIntake")?.Entity ?? "contacts", body, sessionId, messageId, cancellationToken);
 
+    /// <summary>How far each change-feed function has read: its checkpoint's continuation, null before its first delivery.</summary>
+    public async Task<IReadOnlyList<string?>> ChangeFeedPositionsAsync(CancellationToken cancellationToken)
+    {
+        var positions = new List<string?>();
+        foreach (var function in functions.Where(f => f.TriggerType == "cosmosDBTrigger"))
+        {
+            positions.Add((await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, function.Name, cancellationToken))?.Value.Continuation);
+        }
+
+        return positions;
+    }
+
     private async Task<bool> PendingAsync(CancellationToken cancellationToken)
     {
         foreach (var function in functions.Where(f => f.Entity is not null))

@@ -1,4 +1,3 @@
-using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Storage.Sqlite;
 
@@ -36,32 +35,29 @@ internal sealed class LocalHousekeeping(
             return 0;
         }
 
-        int turn;
-        do
-        {
-            turn = await sqlite.PurgeExpiredAsync(RowsPerTurn, cancellationToken);
-        }
-        while (turn == RowsPerTurn);
-
-        var positions = new List<string?>();
-        foreach (var function in functions.Functions.Where(f => f.TriggerType == "cosmosDBTrigger"))
-        {
-            positions.Add((await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, function.Name, cancellationToken))?.Value.Continuation);
-        }
-
+        await InTurnsAsync(max => sqlite.PurgeExpiredAsync(max, cancellationToken));
+        var positions = await functions.ChangeFeedPositionsAsync(cancellationToken);
         var before = time.GetUtcNow() - EventRetention;
-        var removed = 0;
-        do
-        {
-            turn = await sqlite.PurgeDeliveredEventsAsync(positions, before, RowsPerTurn, cancellationToken);
-            removed += turn;
-        }
-        while (turn == RowsPerTurn);
-
+        var removed = await InTurnsAsync(max => sqlite.PurgeDeliveredEventsAsync(positions, before, max, cancellationToken));
         if (removed > 0)
         {
             logger.LogInformation("Removed {Count} delivered events committed before {Before:u}", removed, before);
         }
+
+        return removed;
+    }
+
+    /// <summary>Removes <see cref="RowsPerTurn"/> at a time until less than that is left; returns how many went.</summary>
+    private static async Task<int> InTurnsAsync(Func<int, Task<int>> removeAtMost)
+    {
+        var removed = 0;
+        int turn;
+        do
+        {
+            turn = await removeAtMost(RowsPerTurn);
+            removed += turn;
+        }
+        while (turn == RowsPerTurn);
 
         return removed;
     }

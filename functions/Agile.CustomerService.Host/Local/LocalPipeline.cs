@@ -2,7 +2,6 @@ using Agile.CustomerService.Host.Security;
 using System.Threading.Channels;
 using Agile.CustomerService.Application.Pipeline;
 using Agile.CustomerService.Application.Storage;
-using Agile.CustomerService.Storage.Sqlite;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 
