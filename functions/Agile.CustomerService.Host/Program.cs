@@ -141,7 +141,7 @@ namespace Agile.CustomerService.Host
                 }
 
                 var path = configuration["Store:SqlitePath"] ?? Path.Combine("data", "agile-customerservice.db");
-                return new SqliteStateStore(path, time);
+                return new SqliteStateStore(path, time, sp.GetRequiredService<ILogger<SqliteStateStore>>());
             });
             services.AddSingleton<LocalChangeSignal>();
             services.AddSingleton<IChangeNotifier>(sp => sp.GetRequiredService<LocalChangeSignal>());

@@ -1,6 +1,9 @@
+using System.Diagnostics;
 using System.Globalization;
 using Agile.CustomerService.Application.Storage;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Agile.CustomerService.Storage.Sqlite;
 
@@ -25,13 +28,19 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     /// <summary>How often the log is checkpointed beside the connection (ADR 0008).</summary>
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(100);
 
-    public SqliteStateStore(string databasePath, TimeProvider timeProvider)
-        : this(databasePath, timeProvider, CheckpointPeriod)
+    /// <summary>Documents copied per step when a file in the first layout is converted (one progress line each).</summary>
+    private const int ConversionStep = 100_000;
+
+    /// <param name="logger">Where the conversion of a file written by an earlier version reports its progress.</param>
+    public SqliteStateStore(string databasePath, TimeProvider timeProvider, ILogger<SqliteStateStore>? logger = null)
+        : this(databasePath, timeProvider, CheckpointPeriod, logger)
     {
     }
 
     /// <param name="checkpointPeriod">Time between checkpoint rounds; null runs none (tests drive <see cref="CheckpointRoundAsync"/>).</param>
-    internal SqliteStateStore(string databasePath, TimeProvider timeProvider, TimeSpan? checkpointPeriod)
+    /// <param name="conversionStep">Documents copied per progress line when converting a file in the first layout.</param>
+    internal SqliteStateStore(
+        string databasePath, TimeProvider timeProvider, TimeSpan? checkpointPeriod, ILogger? logger = null, int conversionStep = ConversionStep)
     {
         var directory = Path.GetDirectoryName(Path.GetFullPath(databasePath));
         if (!string.IsNullOrEmpty(directory))
@@ -68,7 +77,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
                 committed_at INTEGER NOT NULL
             );
             """);
-        CreateOrMigrateDocuments(_writer);
+        CreateOrConvertDocuments(_writer, logger ?? NullLogger.Instance, conversionStep);
         _checkpointer = new WalCheckpointer(connectionString, _gate, checkpointPeriod);
     }
 
@@ -454,9 +463,11 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     /// its own, so a 2-3 KB case or idempotency record took two to three pages, and every new
     /// case split a page in the middle of the tree. A rowid table keeps rows up to about 4 KB in
     /// one page and appends new ones at its end (measured in docs/performance.md). A file with
-    /// the first layout is copied into the new one in one transaction when it is opened.
+    /// the first layout is converted when it is opened: copied into the new layout in one
+    /// transaction, <paramref name="step"/> documents at a time in key order, with a progress
+    /// line for each step (a large book takes a while, and a host that says nothing looks hung).
     /// </summary>
-    private static void CreateOrMigrateDocuments(SqliteConnection connection)
+    private static void CreateOrConvertDocuments(SqliteConnection connection, ILogger logger, int step)
     {
         const string create = """
             CREATE TABLE documents (
@@ -479,22 +490,62 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         if (existing is null)
         {
             Execute(connection, create);
+            return;
         }
-        else if (existing.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
+
+        if (!existing.Contains("WITHOUT ROWID", StringComparison.OrdinalIgnoreCase))
         {
-            using var transaction = connection.BeginTransaction();
-            Execute(connection, $"""
-                ALTER TABLE documents RENAME TO documents_first_layout;
-                DROP INDEX IF EXISTS documents_kind;
-                DROP INDEX IF EXISTS documents_due;
-                DROP INDEX IF EXISTS documents_expiry;
-                {create}
-                INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
-                    SELECT partition, id, kind, json, version, due_at, expires_at FROM documents_first_layout;
-                DROP TABLE documents_first_layout;
-                """, transaction);
-            transaction.Commit();
+            return;
         }
+
+        var started = Stopwatch.GetTimestamp();
+        using var transaction = connection.BeginTransaction();
+        Execute(connection, $"""
+            ALTER TABLE documents RENAME TO documents_first_layout;
+            DROP INDEX IF EXISTS documents_kind;
+            DROP INDEX IF EXISTS documents_due;
+            DROP INDEX IF EXISTS documents_expiry;
+            {create}
+            """, transaction);
+        var total = Scalar(connection, transaction, "SELECT count(*) FROM documents_first_layout");
+        logger.LogInformation("Converting the data file to the current layout: {Total} documents", total);
+        using var copy = connection.CreateCommand();
+        copy.Transaction = transaction;
+        copy.CommandText = """
+            INSERT INTO documents (partition, id, kind, json, version, due_at, expires_at)
+                SELECT partition, id, kind, json, version, due_at, expires_at FROM documents_first_layout
+                WHERE (partition, id) > ($p, $id) ORDER BY partition, id LIMIT $step;
+            """;
+        var afterPartition = copy.Parameters.AddWithValue("$p", string.Empty);
+        var afterId = copy.Parameters.AddWithValue("$id", string.Empty);
+        copy.Parameters.AddWithValue("$step", step);
+        using var last = connection.CreateCommand();
+        last.Transaction = transaction;
+        last.CommandText = "SELECT partition, id FROM documents WHERE rowid = last_insert_rowid()";
+        for (long done = 0, copied; (copied = copy.ExecuteNonQuery()) > 0;)
+        {
+            done += copied;
+            using (var reader = last.ExecuteReader())
+            {
+                reader.Read();
+                afterPartition.Value = reader.GetString(0);
+                afterId.Value = reader.GetString(1);
+            }
+
+            logger.LogInformation("Converted documents {Done}/{Total}", done, total);
+        }
+
+        Execute(connection, "DROP TABLE documents_first_layout", transaction);
+        transaction.Commit();
+        logger.LogInformation("Converted the data file in {Seconds:F1} s", Stopwatch.GetElapsedTime(started).TotalSeconds);
+    }
+
+    private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        return (long)command.ExecuteScalar()!;
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

@@ -36,6 +36,28 @@ public sealed class SqliteLayoutTests : IDisposable
     }
 
     [Fact]
+    public async Task Open_FileInTheFirstLayout_ConvertsInStepsInKeyOrderAndSaysHowFarItHasGot()
+    {
+        var path = _file.Path;
+        WriteFirstLayout(path, extraCustomers: 4);
+        var logs = new RecordingLoggerProvider();
+
+        // Seven documents in steps of three: the third step starts inside the timers' partition.
+        using var store = new SqliteStateStore(path, TimeProvider.System, checkpointPeriod: null, logs.CreateLogger("store"), conversionStep: 3);
+        var extras = await Task.WhenAll(Enumerable.Range(1, 4).Select(n => store.ReadAsync($"customer:extra-{n}", "customer", CancellationToken.None)));
+        var timers = await store.QueryAsync("timers:0", "timer", CancellationToken.None);
+
+        var lines = logs.Entries.Select(e => e.Message).ToArray();
+        Assert.Equal(
+            ["Converting the data file to the current layout: 7 documents", "Converted documents 3/7", "Converted documents 6/7", "Converted documents 7/7"],
+            lines[..^1]);
+        Assert.StartsWith("Converted the data file in ", lines[^1], StringComparison.Ordinal);
+        Assert.Equal(["\"1\"", "\"2\"", "\"3\"", "\"4\""], extras.Select(d => d!.ETag));
+        Assert.Equal(["timer:a", "timer:b"], timers.Select(d => d.Id));
+        Assert.Equal(7, Count(path, "documents"));
+    }
+
+    [Fact]
     public async Task Open_FileInTheCurrentLayout_OpensAgainUnchanged()
     {
         var path = _file.Path;
@@ -45,12 +67,15 @@ public sealed class SqliteLayoutTests : IDisposable
         }
 
         SqliteConnection.ClearAllPools();
-        using var again = new SqliteStateStore(path, TimeProvider.System);
+        var logs = new RecordingLoggerProvider();
+        using var again = new SqliteStateStore(path, TimeProvider.System, checkpointPeriod: null, logs.CreateLogger("store"));
+
+        Assert.Empty(logs.Entries);
 
         Assert.Equal("\"1\"", (await again.ReadAsync("customer:cust-1", "customer", CancellationToken.None))!.ETag);
     }
 
-    private static void WriteFirstLayout(string path)
+    private static void WriteFirstLayout(string path, int extraCustomers = 0)
     {
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
@@ -75,6 +100,20 @@ public sealed class SqliteLayoutTests : IDisposable
             INSERT INTO outbox (partition, event_id, type, json, correlation_id, committed_at) VALUES ('customer:cust-1', 'event-1', 'CaseOpened', '{}', NULL, 0);
             """;
         command.ExecuteNonQuery();
+        for (var n = 1; n <= extraCustomers; n++)
+        {
+            command.CommandText = $"INSERT INTO documents VALUES ('customer:extra-{n}', 'customer', 'customer', '{{}}', {n}, NULL, NULL)";
+            command.ExecuteNonQuery();
+        }
+    }
+
+    private static long Count(string path, string table)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT count(*) FROM {table}";
+        return (long)command.ExecuteScalar()!;
     }
 
     private static string TableSql(string path)

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 
-namespace Agile.CustomerService.Storage.Tests.Cosmos;
+namespace Agile.CustomerService.Storage.Tests;
 
 /// <summary>Keeps every log line written through it, for assertions.</summary>
 public sealed class RecordingLoggerProvider : ILoggerProvider
