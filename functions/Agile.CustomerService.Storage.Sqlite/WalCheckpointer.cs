@@ -17,15 +17,20 @@ namespace Agile.CustomerService.Storage.Sqlite;
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
-    /// <summary>Log length, in pages, past which a round catches up in a turn of its own (4 MB of 4 KB pages).</summary>
-    public const int CatchUpAtPages = 1000;
+    /// <summary>
+    /// Log length, in pages, past which a round catches up in a turn of its own (16 MB of 4 KB
+    /// pages). Each catch-up holds the store for its fsyncs, whatever the length; at 1,000 pages
+    /// that was several times a second under load (docs/performance.md).
+    /// </summary>
+    public const int CatchUpAtPages = 4000;
 
     /// <summary>
     /// The writer's own automatic checkpoint stays as the net for a checkpointer that falls
-    /// behind: at this many pages (40 MB) the commit that reaches it checkpoints, as SQLite
-    /// does by default at 1,000.
+    /// behind: at this many pages (80 MB) the commit that reaches it checkpoints, as SQLite
+    /// does by default at 1,000. Well above <see cref="CatchUpAtPages"/>, because while the
+    /// writer's checkpoint runs the round's own find the log busy and copy nothing.
     /// </summary>
-    public const int WriterCheckpointAtPages = 10_000;
+    public const int WriterCheckpointAtPages = 20_000;
 
     private const int MaxPassesBeforeCatchUp = 5;
     private const int FewPages = 32;

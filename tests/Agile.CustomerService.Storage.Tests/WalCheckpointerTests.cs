@@ -10,7 +10,8 @@ namespace Agile.CustomerService.Storage.Tests;
 /// </summary>
 public sealed class WalCheckpointerTests : IDisposable
 {
-    private static readonly string Body = $$"""{"text":"{{new string('x', 6_000)}}"}""";
+    private static readonly string Body = $$"""{"text":"{{new string('x', 20_000)}}"}""";
+    private static readonly string SmallBody = $$"""{"text":"{{new string('x', 1_000)}}"}""";
     private readonly SqliteTempFile _file = new();
     private readonly SqliteStateStore _store;
 
@@ -42,7 +43,7 @@ public sealed class WalCheckpointerTests : IDisposable
         await WriteAsync("after", 1);
         var (next, _) = await _store.CheckpointRoundAsync(CancellationToken.None);
 
-        Assert.True(log >= WalCheckpointer.CatchUpAtPages, $"600 commits of 6 KB wrote only {log} pages");
+        Assert.True(log >= WalCheckpointer.CatchUpAtPages, $"600 commits of 20 KB wrote only {log} pages");
         Assert.True(caughtUp);
         Assert.InRange(next, 1, 20);
     }
@@ -68,7 +69,7 @@ public sealed class WalCheckpointerTests : IDisposable
         {
             for (var i = 0; !stop.IsCancellationRequested; i++)
             {
-                await WriteAsync($"during-{i}", 1);
+                await WriteAsync($"during-{i}", 1, SmallBody);
             }
         });
 
@@ -80,18 +81,18 @@ public sealed class WalCheckpointerTests : IDisposable
 
         // A passive checkpoint alone never catches a writer that never pauses, so the log would
         // only grow; after the catch-up it holds just what the writer added before it was stopped.
-        Assert.True(caughtUp);
+        Assert.True(caughtUp, $"the round found {log} pages");
         Assert.True(after < log, $"the log had {log} pages at the catch-up and {after} after it");
         Assert.InRange(after, 0, WalCheckpointer.CatchUpAtPages / 2);
     }
 
-    private async Task WriteAsync(string prefix, int count)
+    private async Task WriteAsync(string prefix, int count, string? body = null)
     {
         await Task.Yield();
         for (var i = 0; i < count; i++)
         {
             var result = await _store.CommitAsync(
-                $"customer:{prefix}-{i % 50}", [new PutDocument($"doc-{prefix}-{i}", "note", Body, null)], [], CancellationToken.None);
+                $"customer:{prefix}-{i % 50}", [new PutDocument($"doc-{prefix}-{i}", "note", body ?? Body, null)], [], CancellationToken.None);
             Assert.IsType<Committed>(result);
         }
     }
