@@ -24,6 +24,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     private readonly StoreGate _gate;
     private readonly WalCheckpointer _checkpointer;
     private readonly Dictionary<string, SqliteCommand> _statements = new(StringComparer.Ordinal);
+    private bool _disposed;
 
     /// <summary>How often the log is checkpointed beside the connection (ADR 0008).</summary>
     private static readonly TimeSpan CheckpointPeriod = TimeSpan.FromMilliseconds(100);
@@ -305,13 +306,22 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
 
     public void Dispose()
     {
-        _checkpointer.Dispose();
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         foreach (var statement in _statements.Values)
         {
             statement.Dispose();
         }
 
+        // The connections really close (not back to the pool) before the checkpointer closes its
+        // own descriptor of the file, which would drop their POSIX locks on it.
         _writer.Dispose();
+        SqliteConnection.ClearPool(_writer);
+        _checkpointer.Dispose();
     }
 
     /// <summary>

@@ -14,6 +14,14 @@ namespace Agile.CustomerService.Storage.Sqlite;
 /// ends with one background turn at the store (no commit runs meanwhile) that copies the few
 /// pages written since, and the next commit starts the log again.
 /// </para>
+/// <para>
+/// SQLite syncs the database file only at the end of a checkpoint that reaches the end of the
+/// log, which here is the one in the turn; that sync then flushed every page all the passive
+/// checkpoints since the last catch-up had copied, 10-12 ms while everyone waited. So the round
+/// flushes the database file itself first, outside the turn, and the turn's sync only has the
+/// few pages copied in it. Durability is SQLite's as before: the log still starts again only
+/// after SQLite's own sync in the turn.
+/// </para>
 /// </summary>
 internal sealed class WalCheckpointer : IDisposable
 {
@@ -36,6 +44,13 @@ internal sealed class WalCheckpointer : IDisposable
     private const int FewPages = 32;
 
     private readonly SqliteConnection _connection;
+
+    /// <summary>
+    /// The database file, open only to flush it to disk. Kept open for the checkpointer's
+    /// life and closed after its connection: closing a descriptor of a file drops every POSIX
+    /// lock this process holds on it, SQLite's included.
+    /// </summary>
+    private readonly FileStream _databaseFile;
     private readonly StoreGate _gate;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
@@ -46,6 +61,8 @@ internal sealed class WalCheckpointer : IDisposable
     {
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
+        _databaseFile = new FileStream(
+            new SqliteConnectionStringBuilder(connectionString).DataSource, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite | FileShare.Delete, bufferSize: 0);
         _gate = gate;
         _loop = period is { } every ? Task.Run(() => RunAsync(every)) : Task.CompletedTask;
     }
@@ -70,6 +87,7 @@ internal sealed class WalCheckpointer : IDisposable
             return (log, false);
         }
 
+        _databaseFile.Flush(flushToDisk: true);
         using var turn = await _gate.EnterAsync(background: true, cancellationToken);
         _caughtUpAt = Passive();
         return (_caughtUpAt, true);
@@ -81,6 +99,7 @@ internal sealed class WalCheckpointer : IDisposable
         _loop.GetAwaiter().GetResult();
         _stop.Dispose();
         _connection.Dispose();
+        _databaseFile.Dispose();
     }
 
     private async Task RunAsync(TimeSpan period)

@@ -86,6 +86,41 @@ public sealed class WalCheckpointerTests : IDisposable
         Assert.InRange(after, 0, WalCheckpointer.CatchUpAtPages / 2);
     }
 
+    [Fact]
+    public async Task Dispose_AfterACatchUp_LeavesNoDescriptorOfTheFilesOpen()
+    {
+        // The checkpointer keeps a descriptor of the database file to flush it before its turn.
+        await WriteAsync("w", 600);
+        Assert.True((await _store.CheckpointRoundAsync(CancellationToken.None)).CaughtUp);
+        Assert.NotEmpty(OpenDescriptorsOf(_file.Path));
+
+        _store.Dispose();
+
+        Assert.Empty(OpenDescriptorsOf(_file.Path));
+    }
+
+    /// <summary>This process's open descriptors of the database file and its -wal and -shm files (Linux).</summary>
+    private static List<string> OpenDescriptorsOf(string databasePath)
+    {
+        var targets = new List<string>();
+        foreach (var link in Directory.GetFiles("/proc/self/fd"))
+        {
+            try
+            {
+                if (new FileInfo(link).LinkTarget is { } target && target.StartsWith(databasePath, StringComparison.Ordinal))
+                {
+                    targets.Add(target);
+                }
+            }
+            catch (IOException)
+            {
+                // closed meanwhile by another test's work
+            }
+        }
+
+        return targets;
+    }
+
     private async Task WriteAsync(string prefix, int count, string? body = null)
     {
         await Task.Yield();
