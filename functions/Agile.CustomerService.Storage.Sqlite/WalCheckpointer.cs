@@ -114,9 +114,10 @@ internal sealed class WalCheckpointer : IDisposable
                 {
                     await RoundAsync(_stop.Token);
                 }
-                catch (SqliteException)
+                catch (Exception ex) when (ex is SqliteException or IOException)
                 {
-                    // Busy or going away: the next round tries again, and the writer's own checkpoint is the net.
+                    // Busy, going away or the flush failed: the next round tries again, and the
+                    // writer's own checkpoint is the net.
                 }
             }
         }
