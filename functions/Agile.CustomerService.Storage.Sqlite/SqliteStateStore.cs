@@ -494,9 +494,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             CREATE INDEX documents_due ON documents (partition, kind, due_at) WHERE due_at IS NOT NULL;
             CREATE INDEX documents_expiry ON documents (expires_at) WHERE expires_at IS NOT NULL;
             """;
-        using var lookup = connection.CreateCommand();
-        lookup.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
-        var existing = lookup.ExecuteScalar() as string;
+        var existing = Scalar(connection, "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'") as string;
         if (existing is null)
         {
             Execute(connection, create);
@@ -517,7 +515,7 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
             DROP INDEX IF EXISTS documents_expiry;
             {create}
             """, transaction);
-        var total = Scalar(connection, transaction, "SELECT count(*) FROM documents_first_layout");
+        var total = (long)Scalar(connection, "SELECT count(*) FROM documents_first_layout", transaction)!;
         logger.LogInformation("Converting the data file to the current layout: {Total} documents", total);
         using var copy = connection.CreateCommand();
         copy.Transaction = transaction;
@@ -550,12 +548,12 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
         logger.LogInformation("Converted the data file in {Seconds:F1} s", Stopwatch.GetElapsedTime(started).TotalSeconds);
     }
 
-    private static long Scalar(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    private static object? Scalar(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
         command.CommandText = sql;
-        return (long)command.ExecuteScalar()!;
+        return command.ExecuteScalar();
     }
 
     private static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)

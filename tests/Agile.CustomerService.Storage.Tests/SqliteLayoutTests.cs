@@ -32,7 +32,7 @@ public sealed class SqliteLayoutTests : IDisposable
         Assert.Equal(["event-1"], changes.Changes.Select(c => c.Event.EventId));
         Assert.IsType<CommitConflict>(stale);
         Assert.Equal("\"4\"", Assert.IsType<Committed>(current).ETags["customer"]);
-        Assert.DoesNotContain("WITHOUT ROWID", TableSql(path), StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("WITHOUT ROWID", (string)_file.Column("SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'").Single(), StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]
@@ -54,7 +54,7 @@ public sealed class SqliteLayoutTests : IDisposable
         Assert.StartsWith("Converted the data file in ", lines[^1], StringComparison.Ordinal);
         Assert.Equal(["\"1\"", "\"2\"", "\"3\"", "\"4\""], extras.Select(d => d!.ETag));
         Assert.Equal(["timer:a", "timer:b"], timers.Select(d => d.Id));
-        Assert.Equal(7, Count(path, "documents"));
+        Assert.Equal(7L, _file.Column("SELECT count(*) FROM documents").Single());
     }
 
     [Fact]
@@ -105,23 +105,5 @@ public sealed class SqliteLayoutTests : IDisposable
             command.CommandText = $"INSERT INTO documents VALUES ('customer:extra-{n}', 'customer', 'customer', '{{}}', {n}, NULL, NULL)";
             command.ExecuteNonQuery();
         }
-    }
-
-    private static long Count(string path, string table)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT count(*) FROM {table}";
-        return (long)command.ExecuteScalar()!;
-    }
-
-    private static string TableSql(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sql FROM sqlite_schema WHERE type = 'table' AND name = 'documents'";
-        return (string)command.ExecuteScalar()!;
     }
 }

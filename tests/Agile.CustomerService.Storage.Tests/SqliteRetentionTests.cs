@@ -1,6 +1,5 @@
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Storage.Sqlite;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Agile.CustomerService.Storage.Tests;
@@ -136,19 +135,5 @@ public sealed class SqliteRetentionTests : IDisposable
             "customer:cust-1", [new PutDocument(id, Kinds.Command, "{}", null, TimeToLive: timeToLive)], [], CancellationToken.None));
 
     /// <summary>What is in the file, expired or not (reads already hide expired documents).</summary>
-    private List<string> StoredIds()
-    {
-        using var connection = new SqliteConnection($"Data Source={_file.Path};Mode=ReadOnly;Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "SELECT id FROM documents ORDER BY id";
-        using var reader = command.ExecuteReader();
-        var ids = new List<string>();
-        while (reader.Read())
-        {
-            ids.Add(reader.GetString(0));
-        }
-
-        return ids;
-    }
+    private List<string> StoredIds() => [.. _file.Column("SELECT id FROM documents ORDER BY id").Cast<string>()];
 }

@@ -14,6 +14,23 @@ public sealed class SqliteTempFile : IDisposable
 
     public string Path => System.IO.Path.Combine(_directory, "state.db");
 
+    /// <summary>The first column of every row <paramref name="sql"/> returns, read straight from the file (read-only, beside any store).</summary>
+    public List<object> Column(string sql)
+    {
+        using var connection = new SqliteConnection($"Data Source={Path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        using var reader = command.ExecuteReader();
+        var values = new List<object>();
+        while (reader.Read())
+        {
+            values.Add(reader.GetValue(0));
+        }
+
+        return values;
+    }
+
     public void Dispose()
     {
         SqliteConnection.ClearAllPools();
