@@ -39,20 +39,28 @@ public sealed class ManifestTests
         return (process.ExitCode, output);
     }
 
-    private static string CopyWith(Action<JsonObject> change)
+    /// <summary>Validates a changed copy of the committed manifest, in a folder removed afterwards.</summary>
+    private static async Task<(int Code, string Output)> ValidateChangedCopyAsync(Action<JsonObject> change)
     {
         var source = Path.Combine(Root(), "teams", "manifest");
         var target = Directory.CreateTempSubdirectory("acs-manifest").FullName;
-        foreach (var file in Directory.GetFiles(source))
+        try
         {
-            File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
-        }
+            foreach (var file in Directory.GetFiles(source))
+            {
+                File.Copy(file, Path.Combine(target, Path.GetFileName(file)));
+            }
 
-        var path = Path.Combine(target, "manifest.json");
-        var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-        change(manifest);
-        File.WriteAllText(path, manifest.ToJsonString());
-        return path;
+            var path = Path.Combine(target, "manifest.json");
+            var manifest = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
+            change(manifest);
+            File.WriteAllText(path, manifest.ToJsonString());
+            return await ValidateAsync(path);
+        }
+        finally
+        {
+            Directory.Delete(target, recursive: true);
+        }
     }
 
     [Fact]
@@ -66,7 +74,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task Manifest_WithoutRequiredName_FailsValidation()
     {
-        var (code, output) = await ValidateAsync(CopyWith(m => m.Remove("name")));
+        var (code, output) = await ValidateChangedCopyAsync(m => m.Remove("name"));
 
         Assert.NotEqual(0, code);
         Assert.Contains("name", output, StringComparison.Ordinal);
@@ -75,7 +83,7 @@ public sealed class ManifestTests
     [Fact]
     public async Task Manifest_UnknownActivityTypeProperty_FailsValidation()
     {
-        var (code, _) = await ValidateAsync(CopyWith(m => m["activities"]!["activityTypes"]![0]!["colour"] = "blue"));
+        var (code, _) = await ValidateChangedCopyAsync(m => m["activities"]!["activityTypes"]![0]!["colour"] = "blue");
 
         Assert.NotEqual(0, code);
     }
