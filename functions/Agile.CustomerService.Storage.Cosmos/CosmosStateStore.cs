@@ -164,6 +164,10 @@ public sealed class CosmosStateStore : IStateStore, IDisposable
             return CosmosItems.ToDocument(json.RootElement, _time.GetUtcNow());
         }, cancellationToken);
 
+    /// <summary>Point reads side by side: the latency of one, the request units of each (cheaper than a query).</summary>
+    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(string partition, IReadOnlyList<string> ids, CancellationToken cancellationToken) =>
+        await Task.WhenAll(ids.Select(id => ReadAsync(partition, id, cancellationToken)));
+
     public Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken) =>
         RunAsync("query", partition, async (call, token) =>
         {

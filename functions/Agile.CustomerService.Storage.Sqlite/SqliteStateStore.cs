@@ -85,6 +85,28 @@ public sealed class SqliteStateStore : IStateStore, IBulkLoader, IDisposable
     public async Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken)
     {
         using var turn = await TurnAsync(cancellationToken);
+        return ReadInTurn(partition, id);
+    }
+
+    /// <summary>
+    /// The documents in one turn at the connection: a request that needs several of one partition
+    /// (a command's idempotency record and its customer, a team's dispatch and roster) waits in
+    /// line once, and no commit falls between the reads.
+    /// </summary>
+    public async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(string partition, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var documents = new StoredDocument?[ids.Count];
+        using var turn = await TurnAsync(cancellationToken);
+        for (var i = 0; i < ids.Count; i++)
+        {
+            documents[i] = ReadInTurn(partition, ids[i]);
+        }
+
+        return documents;
+    }
+
+    private StoredDocument? ReadInTurn(string partition, string id)
+    {
         var command = Statement(
             "SELECT kind, json, version, due_at, expires_at FROM documents WHERE partition = $p AND id = $id", null, partition, id);
         using var reader = command.ExecuteReader();

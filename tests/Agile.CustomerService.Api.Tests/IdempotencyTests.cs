@@ -1,4 +1,7 @@
 using System.Net;
+using Agile.CustomerService.Application;
+using Agile.CustomerService.Application.Cases;
+using Agile.CustomerService.Domain.Cases;
 
 namespace Agile.CustomerService.Api.Tests;
 
@@ -26,6 +29,29 @@ public class IdempotencyTests : IDisposable
         Assert.Equal(before, _app.Fingerprint());
         var customer = await TestApp.Json(await _app.Client.GetAsync("/api/customers/cust-00005"));
         Assert.Equal(1, customer.GetProperty("cases").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task Accept_WhenTheCustomerChangedAfterTheActionsRead_Is409NamingTheCustomerAndWritesNothing()
+    {
+        var first = await _app.IntakeAsync("cust-00005");
+        var second = await _app.IntakeAsync("cust-00005");
+        var cases = _app.Service<CaseService>();
+        var read = await cases.ReadForActionAsync(first.Str("id"), "accept-stale", TestContext.Current.CancellationToken);
+        var (_, etag) = await _app.CaseAsync(first.Str("id"));
+        var acceptSecond = await _app.PostAsync($"/api/cases/{second.Str("id")}/accept", new { agentId = second.Str("offeredTo") }, (await _app.CaseAsync(second.Str("id"))).ETag);
+        Assert.Equal(HttpStatusCode.OK, acceptSecond.StatusCode); // the customer's continuity moved on
+        await _app.SettleAsync();
+        var before = _app.Fingerprint();
+
+        var outcome = await cases.ActAsync(
+            first.Str("id"), etag, "accept-stale", "accept", "{}", (_, at) => new AcceptOffer(first.Str("offeredTo"), at),
+            TestContext.Current.CancellationToken, read);
+
+        var problem = Assert.IsType<Problem>(outcome);
+        Assert.Equal(409, problem.Status);
+        Assert.Contains("customer cust-00005 changed", problem.Detail, StringComparison.Ordinal);
+        Assert.Equal(before, _app.Fingerprint());
     }
 
     [Fact]

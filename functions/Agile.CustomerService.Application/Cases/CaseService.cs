@@ -41,12 +41,14 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var requestHash = Hash("intake", Json.Write(request with { CorrelationId = null }));
         for (var attempt = 0; attempt < MaxAttempts; attempt++)
         {
-            if (await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken) is { } replay)
+            // The idempotency record and the customer in one read: a new intake needs both.
+            var read = await store.ReadManyAsync(partition, [CommandLog.Id(idempotencyKey), Kinds.Customer], cancellationToken);
+            if (await ReplayAsync(partition, requestHash, read[0], cancellationToken) is { } replay)
             {
                 return replay;
             }
 
-            var customer = await store.ReadAsync<Customer>(partition, Kinds.Customer, cancellationToken);
+            var customer = read[1].As<Customer>();
             if (customer is null)
             {
                 return Problem.NotFound($"customer {request.CustomerId} is not registered");
@@ -158,10 +160,10 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// Runs one agent action from the API: idempotency key first (a repeat returns the first
     /// result), then the If-Match precondition, then the pure decision; writes only on success.
     /// </summary>
-    /// <param name="read">The case as the caller has just read it, if it has (the access check); read here otherwise.</param>
+    /// <param name="read">What the caller has just read for this action, if it has (the access check); read here otherwise.</param>
     public async Task<Outcome> ActAsync(
         string caseId, string ifMatch, string idempotencyKey, string operation, string requestBody,
-        Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken, Versioned<CaseDocument>? read = null)
+        Func<SupportCase, DateTimeOffset, CaseCommand> command, CancellationToken cancellationToken, CaseActionReads? read = null)
     {
         if (CaseIds.CustomerOf(caseId) is not { } customerId)
         {
@@ -170,12 +172,18 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
         var partition = Partitions.Customer(customerId);
         var requestHash = Hash(operation, caseId + "\n" + requestBody);
-        if (await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken) is { } replay)
+
+        if (read is null || read.CaseId != caseId || read.IdempotencyKey != idempotencyKey)
+        {
+            read = await ReadForActionAsync(caseId, idempotencyKey, cancellationToken);
+        }
+
+        if (await ReplayAsync(partition, requestHash, read!.Record, cancellationToken) is { } replay)
         {
             return replay;
         }
 
-        var stored = read ?? await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
+        var stored = read.Case;
         if (stored is null)
         {
             return Problem.NotFound($"case {caseId} does not exist");
@@ -196,7 +204,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return new Success(200, Json.Write(CaseView.Of(stored.Value)), stored.ETag);
         }
 
-        var (next, writes, outbox) = await TransitionAsync(partition, stored, ((Accepted)decision).Events, cancellationToken);
+        var (next, writes, outbox) = await TransitionAsync(partition, stored, ((Accepted)decision).Events, read.Customer, cancellationToken);
         var view = Json.Write(CaseView.Of(next));
         var result = await CommitWithRecordAsync(
             partition, writes, outbox, idempotencyKey, operation, requestHash, 200, next.State, null, cancellationToken);
@@ -209,6 +217,8 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return new Success(200, view, committed.ETags[caseId]);
             case CommitConflict conflict when conflict.Id == caseId:
                 return Problem.Stale($"case {caseId} changed while this request ran: read it again");
+            case CommitConflict conflict when conflict.Id == Kinds.Customer:
+                return Problem.Conflict($"customer {customerId} changed while this request ran (another of their cases moved): send it again");
             default:
                 return await ReplayAsync(partition, idempotencyKey, requestHash, cancellationToken)
                     ?? Problem.Conflict($"another request with idempotency key {idempotencyKey} is in progress");
@@ -282,7 +292,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
                 return (decision, stored.Value.State);
             }
 
-            var (next, writes, outbox) = await TransitionAsync(partition, stored, accepted.Events, cancellationToken);
+            var (next, writes, outbox) = await TransitionAsync(partition, stored, accepted.Events, null, cancellationToken);
             if (await store.CommitAsync(partition, writes, outbox, cancellationToken) is Committed)
             {
                 notifier.Notify();
@@ -294,12 +304,13 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     }
 
     /// <summary>What one accepted transition writes to the customer's partition: the case, the customer if it follows, the events.</summary>
+    /// <param name="customerRead">The customer document as the caller read it with the case, if it did; read here when needed otherwise.</param>
     private async Task<(CaseDocument Next, List<WriteOperation> Writes, List<OutboxEvent> Outbox)> TransitionAsync(
-        string partition, Versioned<CaseDocument> stored, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+        string partition, Versioned<CaseDocument> stored, IReadOnlyList<CaseEvent> events, StoredDocument? customerRead, CancellationToken cancellationToken)
     {
         var next = stored.Value.Apply(events);
         var writes = new List<WriteOperation> { StateStoreExtensions.Put(next.State.Id, Kinds.Case, next, stored.ETag) };
-        if (await CustomerFollowUpAsync(partition, next.State, events, cancellationToken) is { } customerWrite)
+        if (await CustomerFollowUpAsync(partition, next.State, events, customerRead, cancellationToken) is { } customerWrite)
         {
             writes.Add(customerWrite);
         }
@@ -308,14 +319,15 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     }
 
     /// <summary>The customer's continuity and repeat-contact memory follows the case in the same commit.</summary>
-    private async Task<PutDocument?> CustomerFollowUpAsync(string partition, SupportCase c, IReadOnlyList<CaseEvent> events, CancellationToken cancellationToken)
+    private async Task<PutDocument?> CustomerFollowUpAsync(
+        string partition, SupportCase c, IReadOnlyList<CaseEvent> events, StoredDocument? customerRead, CancellationToken cancellationToken)
     {
         if (!events.Any(e => e is CaseResolved or OfferAccepted))
         {
             return null;
         }
 
-        var customer = await store.ReadAsync<Customer>(partition, Kinds.Customer, cancellationToken);
+        var customer = customerRead is not null ? customerRead.As<Customer>() : await store.ReadAsync<Customer>(partition, Kinds.Customer, cancellationToken);
         if (customer is null)
         {
             return null;
@@ -328,6 +340,27 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             _ => cu,
         });
         return StateStoreExtensions.Put(Kinds.Customer, Kinds.Customer, updated, customer.ETag);
+    }
+
+    /// <summary>
+    /// What a case action reads, in one read of the case's partition: the case, its customer (an
+    /// accept or a resolve updates it in the same commit; most actions are one of the two) and the
+    /// idempotency record of <paramref name="idempotencyKey"/> when there is one. The access check
+    /// reads this for an action, so the action does not wait in line at the store again. Null for
+    /// a malformed case id.
+    /// </summary>
+    public async Task<CaseActionReads?> ReadForActionAsync(string caseId, string? idempotencyKey, CancellationToken cancellationToken)
+    {
+        if (CaseIds.CustomerOf(caseId) is not { } customerId)
+        {
+            return null;
+        }
+
+        var read = await store.ReadManyAsync(
+            Partitions.Customer(customerId),
+            idempotencyKey is null ? [caseId, Kinds.Customer] : [caseId, Kinds.Customer, CommandLog.Id(idempotencyKey)],
+            cancellationToken);
+        return new CaseActionReads(caseId, read[0].As<CaseDocument>(), read[1], idempotencyKey, idempotencyKey is null ? null : read[2]);
     }
 
     public async Task<Versioned<CaseDocument>?> GetAsync(string caseId, CancellationToken cancellationToken) =>
@@ -614,9 +647,13 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// The first result of a repeated case command: the case as it was when the command committed,
     /// rebuilt from its history (the record keeps the version, not a copy of the answer).
     /// </summary>
-    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken)
+    private async Task<Outcome?> ReplayAsync(string partition, string key, string requestHash, CancellationToken cancellationToken) =>
+        await ReplayAsync(partition, requestHash, await store.ReadAsync(partition, CommandLog.Id(key), cancellationToken), cancellationToken);
+
+    /// <param name="recordRead">The idempotency record of the command as just read (null: a first request).</param>
+    private async Task<Outcome?> ReplayAsync(string partition, string requestHash, StoredDocument? recordRead, CancellationToken cancellationToken)
     {
-        var record = await store.ReadAsync<CommandRecord>(partition, CommandLog.Id(key), cancellationToken);
+        var record = recordRead.As<CommandRecord>();
         if (record?.Value is not { CaseId: { } caseId, CaseVersion: { } version } first || first.RequestHash != requestHash)
         {
             // No record, a key reused for another request, or a record from before 2026-12-06 that kept its answer.
@@ -626,7 +663,7 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         var stored = await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken);
         return stored is not null && CaseView.AsOf(stored.Value, version) is { } view
             ? new Success(first.Status, Json.Write(view), first.ETag, first.Location)
-            : Problem.NotFound($"case {caseId}, the result of idempotency key {key}, no longer exists");
+            : Problem.NotFound($"case {caseId}, the result of idempotency key {first.Key}, no longer exists");
     }
 
     private async Task<CommitResult> CommitWithRecordAsync(
@@ -660,6 +697,14 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
         return new Guid(bytes.AsSpan(0, 16));
     }
 }
+
+/// <summary>
+/// The documents of a case's partition that an action on it reads (<see cref="CaseService.ReadForActionAsync"/>):
+/// the case (null if it does not exist), the customer document, and the idempotency record of
+/// <see cref="IdempotencyKey"/> (null if none was asked for or there is none yet).
+/// </summary>
+public sealed record CaseActionReads(
+    string CaseId, Versioned<CaseDocument>? Case, StoredDocument? Customer, string? IdempotencyKey, StoredDocument? Record);
 
 /// <summary>An async mutual exclusion per key (e.g. per team) within this process.</summary>
 internal sealed class KeyedTurns

@@ -5,11 +5,12 @@ public sealed record Versioned<T>(T Value, string ETag);
 
 public static class StateStoreExtensions
 {
-    public static async Task<Versioned<T>?> ReadAsync<T>(this IStateStore store, string partition, string id, CancellationToken cancellationToken)
-    {
-        var document = await store.ReadAsync(partition, id, cancellationToken);
-        return document is null ? null : new Versioned<T>(Json.Read<T>(document.Json), document.ETag);
-    }
+    public static async Task<Versioned<T>?> ReadAsync<T>(this IStateStore store, string partition, string id, CancellationToken cancellationToken) =>
+        (await store.ReadAsync(partition, id, cancellationToken)).As<T>();
+
+    /// <summary>A document as read by <see cref="IStateStore.ReadManyAsync"/>, with its value decoded.</summary>
+    public static Versioned<T>? As<T>(this StoredDocument? document) =>
+        document is null ? null : new Versioned<T>(Json.Read<T>(document.Json), document.ETag);
 
     public static async Task<IReadOnlyList<Versioned<T>>> QueryAsync<T>(this IStateStore store, string partition, string kind, CancellationToken cancellationToken)
     {

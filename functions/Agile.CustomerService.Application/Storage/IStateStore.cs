@@ -57,6 +57,23 @@ public interface IStateStore
 
     Task<StoredDocument?> ReadAsync(string partition, string id, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Several documents of one partition, in the order of <paramref name="ids"/>, null where one is
+    /// missing or expired; each as <see cref="ReadAsync"/> would return it. Not a snapshot: a commit may
+    /// fall between two of the reads (the embedded store reads them in one turn, so none does there).
+    /// By default one read after the other.
+    /// </summary>
+    async Task<IReadOnlyList<StoredDocument?>> ReadManyAsync(string partition, IReadOnlyList<string> ids, CancellationToken cancellationToken)
+    {
+        var documents = new StoredDocument?[ids.Count];
+        for (var i = 0; i < ids.Count; i++)
+        {
+            documents[i] = await ReadAsync(partition, ids[i], cancellationToken);
+        }
+
+        return documents;
+    }
+
     /// <summary>Every document of one kind in one partition (single-partition query).</summary>
     Task<IReadOnlyList<StoredDocument>> QueryAsync(string partition, string kind, CancellationToken cancellationToken);
 

@@ -14,21 +14,20 @@ public sealed record TeamState(TeamDispatch Dispatch, string ETag, IReadOnlyDict
 
     public const string DispatchId = "dispatch";
 
-    public static async Task<TeamState?> LoadAsync(IStateStore store, string teamId, bool withQueue, CancellationToken cancellationToken)
-    {
-        var partition = Partitions.Team(teamId);
-        var dispatch = await store.ReadAsync<TeamDispatch>(partition, DispatchId, cancellationToken);
-        if (dispatch is null)
-        {
-            return null;
-        }
+    public static async Task<TeamState?> LoadAsync(IStateStore store, string teamId, bool withQueue, CancellationToken cancellationToken) =>
+        await store.ReadAsync<TeamDispatch>(Partitions.Team(teamId), DispatchId, cancellationToken) is { } dispatch
+            ? await WithQueueAsync(store, teamId, dispatch, withQueue, cancellationToken)
+            : null;
 
+    private static async Task<TeamState> WithQueueAsync(
+        IStateStore store, string teamId, Versioned<TeamDispatch> dispatch, bool withQueue, CancellationToken cancellationToken)
+    {
         if (!withQueue)
         {
             return new TeamState(dispatch.Value, dispatch.ETag, new Dictionary<string, string>());
         }
 
-        var queue = await store.QueryAsync<QueuedCase>(partition, Kinds.Queued, cancellationToken);
+        var queue = await store.QueryAsync<QueuedCase>(Partitions.Team(teamId), Kinds.Queued, cancellationToken);
         return new TeamState(
             dispatch.Value with { Queue = [.. queue.Select(q => q.Value)] },
             dispatch.ETag,
@@ -43,14 +42,14 @@ public sealed record TeamState(TeamDispatch Dispatch, string ETag, IReadOnlyDict
     /// </summary>
     public static async Task<TeamState?> LoadAsync(IStateStore store, string teamId, bool withQueue, DateTimeOffset at, CancellationToken cancellationToken)
     {
-        var state = await LoadAsync(store, teamId, withQueue, cancellationToken);
-        if (state is null)
+        var read = await store.ReadManyAsync(Partitions.Team(teamId), [DispatchId, RosterId], cancellationToken);
+        if (read[0].As<TeamDispatch>() is not { } dispatch)
         {
             return null;
         }
 
-        var roster = await store.ReadAsync<TeamRoster>(Partitions.Team(teamId), RosterId, cancellationToken);
-        return roster is null ? state : state with { Dispatch = roster.Value.ApplyTo(state.Dispatch, at) };
+        var state = await WithQueueAsync(store, teamId, dispatch, withQueue, cancellationToken);
+        return read[1].As<TeamRoster>() is { } roster ? state with { Dispatch = roster.Value.ApplyTo(state.Dispatch, at) } : state;
     }
 
     public static PutDocument PutDispatch(TeamDispatch dispatch, string? ifMatch) =>

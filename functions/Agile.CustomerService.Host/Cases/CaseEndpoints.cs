@@ -123,7 +123,7 @@ internal static class CaseEndpoints
         Func<TBody, string?>? actor,
         Func<TBody, IResult?> validate,
         Func<TBody, Func<SupportCase, DateTimeOffset, CaseCommand>> command,
-        Func<TBody, string, IServiceProvider, CancellationToken, Task<IResult?>>? check = null,
+        Func<TBody, Versioned<CaseDocument>?, IServiceProvider, CancellationToken, Task<IResult?>>? check = null,
         string[]? anyTeam = null)
         where TBody : class
     {
@@ -150,14 +150,17 @@ internal static class CaseEndpoints
                     return forbidden;
                 }
 
-                if (check is not null && await check(body!, caseId, request.HttpContext.RequestServices, ct) is { } rejected)
+                // What the team check read, if it ran (not for cross-team roles); a check of the
+                // body against the case reads it otherwise, and the action uses that read.
+                var read = Access.CaseActionReadsByTeamCheck(request.HttpContext, caseId)
+                    ?? (check is null ? null : await service.ReadForActionAsync(caseId, Idempotency.KeyOf(request), ct));
+                if (check is not null && await check(body!, read?.Case, request.HttpContext.RequestServices, ct) is { } rejected)
                 {
                     return rejected;
                 }
 
                 var outcome = await service.ActAsync(
-                    caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, name, raw!, command(body!), ct,
-                    Access.CaseReadByTeamCheck(request.HttpContext, caseId));
+                    caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, name, raw!, command(body!), ct, read);
                 return outcome.ToHttp();
             })
             .WithSummary(summary);
@@ -198,7 +201,9 @@ internal static class CaseEndpoints
             return forbidden;
         }
 
-        if ((Access.CaseReadByTeamCheck(request.HttpContext, caseId) ?? await service.GetAsync(caseId, ct)) is not { } stored)
+        var read = Access.CaseActionReadsByTeamCheck(request.HttpContext, caseId)
+            ?? await service.ReadForActionAsync(caseId, Idempotency.KeyOf(request), ct);
+        if (read?.Case is not { } stored)
         {
             return HttpResults.NotFound($"case {caseId} does not exist");
         }
@@ -219,19 +224,19 @@ internal static class CaseEndpoints
 
         var outcome = await service.ActAsync(
             caseId, request.Headers.IfMatch.ToString(), Idempotency.KeyOf(request)!, "spill", raw!,
-            (_, at) => new SpillOver(helper, body.Reason!, body.By!, at), ct, stored);
+            (_, at) => new SpillOver(helper, body.Reason!, body.By!, at), ct, read);
         return outcome.ToHttp();
     }
 
-    private static async Task<IResult?> CheckAssistantAsync(HelpBody body, string caseId, IServiceProvider services, CancellationToken ct)
+    /// <summary>The assistant asked for must be of the team handling the case (a missing case is the action's 404).</summary>
+    private static async Task<IResult?> CheckAssistantAsync(HelpBody body, Versioned<CaseDocument>? stored, IServiceProvider services, CancellationToken ct)
     {
-        var cases = services.GetRequiredService<CaseService>();
-        var store = services.GetRequiredService<IStateStore>();
-        if (await cases.GetAsync(caseId, ct) is not { } stored)
+        if (stored is null)
         {
             return null;
         }
 
+        var store = services.GetRequiredService<IStateStore>();
         var team = await TeamState.LoadAsync(store, stored.Value.State.HandlingTeamId, withQueue: false, ct);
         return team?.Dispatch.Agent(body.AssistantId!) is null
             ? Problem.Invalid($"{body.AssistantId} is not a member of team {stored.Value.State.HandlingTeamId}").ToHttp()

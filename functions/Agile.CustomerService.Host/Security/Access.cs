@@ -3,6 +3,7 @@ using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Application.Cases;
 using Agile.CustomerService.Application.Storage;
 using Agile.CustomerService.Domain.Organisation;
+using Agile.CustomerService.Host.Http;
 using Microsoft.AspNetCore.Authorization;
 
 namespace Agile.CustomerService.Host.Security;
@@ -106,9 +107,14 @@ internal static class Access
     /// in between gives 412, never a lost update.
     /// </summary>
     public static Versioned<CaseDocument>? CaseReadByTeamCheck(HttpContext http, string caseId) =>
-        http.Items.TryGetValue(CaseReadKey, out var value) && value is Versioned<CaseDocument> stored && stored.Value.State.Id == caseId
-            ? stored
-            : null;
+        CaseActionReadsByTeamCheck(http, caseId)?.Case;
+
+    /// <summary>
+    /// All the team check read for a case action (the case, its customer, the request's idempotency
+    /// record), if it read them; as <see cref="CaseReadByTeamCheck"/>, the commit stays conditional.
+    /// </summary>
+    public static CaseActionReads? CaseActionReadsByTeamCheck(HttpContext http, string caseId) =>
+        http.Items.TryGetValue(CaseReadKey, out var value) && value is CaseActionReads read && read.CaseId == caseId ? read : null;
 
     private static readonly object CaseReadKey = new();
 
@@ -125,12 +131,16 @@ internal static class Access
             case TeamScope.Team:
                 return Value("teamId") is { } team ? [team] : null;
             case TeamScope.Case:
-                if (Value("caseId") is not { } caseId || await services.GetRequiredService<CaseService>().GetAsync(caseId, ct) is not { } stored)
+                // A request with an idempotency key is a case action: what it will read besides
+                // the case comes in the same read (CaseService.ReadForActionAsync).
+                if (Value("caseId") is not { } caseId
+                    || await services.GetRequiredService<CaseService>().ReadForActionAsync(caseId, Idempotency.KeyOf(http.Request), ct) is not { } read
+                    || read.Case is not { } stored)
                 {
                     return null;
                 }
 
-                http.Items[CaseReadKey] = stored;
+                http.Items[CaseReadKey] = read;
 
                 var state = stored.Value.State;
                 return [.. new[] { state.OwningTeamId, state.HandlingTeamId }.Concat(state.HelperTeamIds).Distinct()];

@@ -57,6 +57,36 @@ public abstract class StateStoreContractTests<TFixture>(TFixture fixture) : ICla
     }
 
     [Fact]
+    public async Task ReadMany_ReturnsEachAsReadWouldInTheOrderAskedAndNullForMissingOrExpired()
+    {
+        var partition = NewCustomer();
+        var other = NewCustomer();
+        await CommitAsync(partition, Put("customer", """{"v":1}"""), Put("case-1", """{"c":1}""", kind: Kinds.Case));
+        await CommitAsync(partition, Put("command:k-1", "{}", kind: Kinds.Command, ttl: TimeSpan.FromMinutes(10)));
+        await CommitAsync(other, Put("case-2", """{"c":2}""", kind: Kinds.Case));
+        fixture.Time.Advance(TimeSpan.FromMinutes(11));
+
+        var read = await Store.ReadManyAsync(partition, ["case-1", "nothing-here", "customer", "command:k-1", "case-2"], Ct);
+
+        Assert.Equal(5, read.Count);
+        Assert.Equivalent(await Store.ReadAsync(partition, "case-1", Ct), read[0], strict: true);
+        Assert.Null(read[1]);
+        Assert.Equivalent(await Store.ReadAsync(partition, "customer", Ct), read[2], strict: true);
+        Assert.Null(read[3]); // expired
+        Assert.Null(read[4]); // another partition's
+        AssertSameJson("""{"c":1}""", read[0]!.Json);
+        Assert.Equal(Kinds.Customer, read[2]!.Kind);
+    }
+
+    [Fact]
+    public async Task ReadMany_NoIds_ReturnsAnEmptyList()
+    {
+        var read = await Store.ReadManyAsync(NewCustomer(), [], Ct);
+
+        Assert.Empty(read);
+    }
+
+    [Fact]
     public async Task Commit_CreateOfExistingId_ReturnsConflictAndKeepsTheFirst()
     {
         var partition = NewCustomer();
