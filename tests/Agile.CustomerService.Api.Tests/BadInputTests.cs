@@ -44,6 +44,21 @@ public class BadInputTests : IDisposable
         Assert.Equal(before, _app.Fingerprint());
     }
 
+    [Theory]
+    [InlineData("/DispatchReactor", "not json", "malformed invocation payload")]
+    [InlineData("/DispatchReactor", "[1,2]", "must be a JSON object")]
+    [InlineData("/CaseEventsPublisher", "\"text\"", "must be a JSON object")]
+    [InlineData("/BoardProjection", "{\"Data\":{}}", "no Data.message")]
+    public async Task FunctionInvocation_Malformed_Is400NamingItAndWritesNothing(string url, string body, string mentions)
+    {
+        var before = _app.Fingerprint();
+
+        var response = await _app.SendRawAsync(HttpMethod.Post, url, body);
+
+        await AssertProblemAsync(response, 400, mentions);
+        Assert.Equal(before, _app.Fingerprint());
+    }
+
     [Fact]
     public async Task Intake_WithoutIdempotencyKey_IsRejected()
     {

@@ -174,11 +174,10 @@ internal static class FunctionEndpoints
 
     private static async Task<Invocation> ReadAsync(HttpRequest request)
     {
-        using var reader = new StreamReader(request.Body);
-        var text = await reader.ReadToEndAsync(request.HttpContext.RequestAborted);
         try
         {
-            return Invocation.Parse(text);
+            // Parsed from the stream: a batch read into one string first is a large-object allocation.
+            return await Invocation.ParseAsync(request.Body, request.HttpContext.RequestAborted);
         }
         catch (JsonException ex)
         {

@@ -21,10 +21,15 @@ internal sealed class Invocation
         _metadata = metadata;
     }
 
-    public static Invocation Parse(string json)
+    public static async Task<Invocation> ParseAsync(Stream json, CancellationToken cancellationToken)
     {
-        using var document = JsonDocument.Parse(json);
+        using var document = await JsonDocument.ParseAsync(json, cancellationToken: cancellationToken);
         var root = document.RootElement;
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvocationException($"the invocation payload must be a JSON object, not {root.ValueKind}");
+        }
+
         var data = root.TryGetProperty("Data", out var d) ? d.Clone() : default;
         var metadata = root.TryGetProperty("Metadata", out var m) ? m.Clone() : default;
         return new Invocation(data, metadata);
