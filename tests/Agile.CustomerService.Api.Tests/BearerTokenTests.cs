@@ -49,6 +49,7 @@ public sealed class BearerTokenTests : IClassFixture<BearerTokenTests.Fixture>
         "no token" => (null, "bearer token is required"),
         "not a bearer scheme" => ("Basic YWRtaW46YWRtaW4=", "bearer token is required"),
         "garbage" => ("Bearer not-a-jwt", "not valid"),
+        "garbage payload" => ("Bearer eyJhbGciOiJSUzI1NiJ9.!!!.sig", "not valid"),
         "expired" => ("Bearer " + TestTokens.Mint("admin-1", ["Admin"], expires: DateTime.UtcNow.AddMinutes(-10), now: DateTime.UtcNow.AddHours(-2)), "expired"),
         "wrong audience" => ("Bearer " + TestTokens.Mint("admin-1", ["Admin"], audience: "api://someone-else"), "audience"),
         "foreign tenant" => ("Bearer " + TestTokens.Mint("admin-1", ["Admin"], issuer: "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/v2.0", tenantId: "72f988bf-86f1-41af-91ab-2d7cd011db47"), "issuer"),
@@ -61,6 +62,7 @@ public sealed class BearerTokenTests : IClassFixture<BearerTokenTests.Fixture>
     [InlineData("no token")]
     [InlineData("not a bearer scheme")]
     [InlineData("garbage")]
+    [InlineData("garbage payload")]
     [InlineData("expired")]
     [InlineData("wrong audience")]
     [InlineData("foreign tenant")]

@@ -1,4 +1,7 @@
+using System.Buffers;
+using System.Buffers.Text;
 using System.Security.Claims;
+using System.Text.Json;
 using Agile.CustomerService.Application.Admin;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
@@ -240,9 +243,17 @@ internal sealed class CallerClaimsTransformation(CallerResolver resolver) : ICla
     }
 }
 
-/// <summary>Reads a JWT's issuer without validating it, to pick the scheme that will validate it.</summary>
+/// <summary>
+/// Reads a JWT's issuer without validating it, to pick the scheme that will validate it. It runs on
+/// every request, so it decodes only the payload segment and reads its top-level "iss" string,
+/// instead of parsing the whole token with a new handler each time; anything that is not a
+/// signed JWT with a readable payload has no issuer here (and the Entra scheme rejects it).
+/// </summary>
 internal static class UnvalidatedToken
 {
+    /// <summary>Payloads larger than this are not ours to sniff; the validating scheme reads them.</summary>
+    private const int MaxPayloadChars = 16 * 1024;
+
     public static string? Issuer(string authorization)
     {
         const string prefix = "Bearer ";
@@ -251,8 +262,63 @@ internal static class UnvalidatedToken
             return null;
         }
 
-        var handler = new JsonWebTokenHandler();
-        var token = authorization[prefix.Length..].Trim();
-        return handler.CanReadToken(token) ? handler.ReadJsonWebToken(token).Issuer : null;
+        var token = authorization.AsSpan(prefix.Length).Trim();
+        var firstDot = token.IndexOf('.');
+        var rest = firstDot < 0 ? default : token[(firstDot + 1)..];
+        var secondDot = rest.IndexOf('.');
+        if (firstDot <= 0 || secondDot <= 0 || rest[(secondDot + 1)..].Contains('.') || secondDot > MaxPayloadChars)
+        {
+            return null; // not header.payload.signature
+        }
+
+        var payload = rest[..secondDot];
+        if (!Base64Url.IsValid(payload))
+        {
+            return null; // TryDecodeFromChars throws on characters outside the alphabet
+        }
+
+        var rented = ArrayPool<byte>.Shared.Rent(Base64Url.GetMaxDecodedLength(payload.Length));
+        try
+        {
+            return Base64Url.TryDecodeFromChars(payload, rented, out var written) ? IssuerOf(rented.AsSpan(0, written)) : null;
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    private static string? IssuerOf(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(json);
+            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
+            {
+                return null;
+            }
+
+            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
+            {
+                var isIssuer = reader.ValueTextEquals("iss"u8);
+                if (!reader.Read())
+                {
+                    return null;
+                }
+
+                if (isIssuer)
+                {
+                    return reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
+                }
+
+                reader.Skip();
+            }
+
+            return null;
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 }
