@@ -345,9 +345,9 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
     /// <summary>
     /// What a case action reads, in one read of the case's partition: the case, its customer (an
     /// accept or a resolve updates it in the same commit; most actions are one of the two) and the
-    /// idempotency record of <paramref name="idempotencyKey"/> when there is one. The access check
-    /// reads this for an action, so the action does not wait in line at the store again. Null for
-    /// a malformed case id.
+    /// idempotency record of <paramref name="idempotencyKey"/>. The access check reads this for an
+    /// action, so the action does not wait in line at the store again. Without a key (a read of
+    /// the case, not an action) only the case is read. Null for a malformed case id.
     /// </summary>
     public async Task<CaseActionReads?> ReadForActionAsync(string caseId, string? idempotencyKey, CancellationToken cancellationToken)
     {
@@ -356,11 +356,14 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
             return null;
         }
 
-        var read = await store.ReadManyAsync(
-            Partitions.Customer(customerId),
-            idempotencyKey is null ? [caseId, Kinds.Customer] : [caseId, Kinds.Customer, CommandLog.Id(idempotencyKey)],
-            cancellationToken);
-        return new CaseActionReads(caseId, read[0].As<CaseDocument>(), read[1], idempotencyKey, idempotencyKey is null ? null : read[2]);
+        var partition = Partitions.Customer(customerId);
+        if (idempotencyKey is null)
+        {
+            return new CaseActionReads(caseId, await store.ReadAsync<CaseDocument>(partition, caseId, cancellationToken), null, null, null);
+        }
+
+        var read = await store.ReadManyAsync(partition, [caseId, Kinds.Customer, CommandLog.Id(idempotencyKey)], cancellationToken);
+        return new CaseActionReads(caseId, read[0].As<CaseDocument>(), read[1], idempotencyKey, read[2]);
     }
 
     public async Task<Versioned<CaseDocument>?> GetAsync(string caseId, CancellationToken cancellationToken) =>
@@ -700,8 +703,8 @@ public sealed class CaseService(IStateStore store, TimeProvider time, RoutingPol
 
 /// <summary>
 /// The documents of a case's partition that an action on it reads (<see cref="CaseService.ReadForActionAsync"/>):
-/// the case (null if it does not exist), the customer document, and the idempotency record of
-/// <see cref="IdempotencyKey"/> (null if none was asked for or there is none yet).
+/// the case (null if it does not exist), the customer document (null when no key was given), and
+/// the idempotency record of <see cref="IdempotencyKey"/> (null if none was asked for or there is none yet).
 /// </summary>
 public sealed record CaseActionReads(
     string CaseId, Versioned<CaseDocument>? Case, StoredDocument? Customer, string? IdempotencyKey, StoredDocument? Record);
