@@ -1,5 +1,6 @@
 // Intake-to-offer benchmark (issue 2): the real host on loopback over the SQLite store,
-// side by side with the floor (raw SQLite conditional writes, no HTTP, no domain work),
+// side by side with the floor (raw SQLite conditional writes, no HTTP, no domain work) and the
+// HTTP floor (an intake's three authenticated requests, one such write each, no product; HttpFloor.cs),
 // at two book sizes to show the cost per intake stays flat.
 //
 //   dotnet run -c Release --project bench/Agile.CustomerService.Bench -- [--intakes 20000] [--concurrency 16] [--sizes 10000,1000000]
@@ -11,6 +12,11 @@ using Agile.CustomerService.Application.Admin;
 using Agile.CustomerService.Storage.Sqlite;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
+
+if (args.FirstOrDefault() == HttpFloor.ServerFlag)
+{
+    return await HttpFloor.ServeAsync(args);
+}
 
 var options = BenchOptions.Parse(args);
 var root = RepoRoot();
@@ -27,7 +33,7 @@ if (options.SoakSeconds > 0)
 }
 
 Console.WriteLine($"intake-to-offer benchmark: {options.Intakes} intakes per run, {options.Concurrency} concurrent clients, {Environment.ProcessorCount} cores");
-var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd, double CpuPerIntake)>();
+var results = new List<(int Customers, Stats Intake, Stats Floor, long MemoryStart, long MemoryEnd, double CpuPerIntake, Stats HttpFloor, double HttpFloorCpuPerIntake)>();
 foreach (var customers in options.Sizes)
 {
     var work = Path.Combine(Path.GetTempPath(), "acs-bench", Guid.NewGuid().ToString("N"));
@@ -37,14 +43,15 @@ foreach (var customers in options.Sizes)
         var db = Path.Combine(work, "bench.db");
         await SeedHelper.SeedAsync(db, customers);
         var floor = await Floor.RunAsync(Path.Combine(work, "floor.db"), options.Intakes, options.Concurrency);
+        var httpFloor = await HttpFloor.RunAsync(work, options.Intakes, options.Concurrency, options.Port + 1);
         using var host = HostProcess.Start(hostDll, db, options.Port);
         await host.WaitReadyAsync();
         IntakeLoad.Tokens = await BenchTokens.LoadAsync(hostDll, db);
         var memoryStart = host.WorkingSet();
         var intake = await IntakeLoad.RunAsync(host.BaseAddress, customers, options.Intakes, options.Concurrency, host.ProcessorTime);
         var memoryEnd = host.WorkingSet();
-        results.Add((customers, intake, floor, memoryStart, memoryEnd, IntakeLoad.HostCpu.TotalMilliseconds / intake.Count));
-        Console.WriteLine($"  {customers,9:N0} customers  intake {intake}  |  floor {floor}");
+        results.Add((customers, intake, floor, memoryStart, memoryEnd, IntakeLoad.HostCpu.TotalMilliseconds / intake.Count, httpFloor, HttpFloor.ServerCpu.TotalMilliseconds / httpFloor.Count));
+        Console.WriteLine($"  {customers,9:N0} customers  intake {intake}  |  floor {floor}  |  HTTP floor {httpFloor}");
         Console.WriteLine($"             offered at intake {IntakeLoad.Counts.OfferedAtIntake}, queued at intake {IntakeLoad.Counts.QueuedAtIntake}, offers found by polling {IntakeLoad.Counts.FoundByPolling}, answered (accepted and resolved) {IntakeLoad.Counts.Answered}, accept p50 {IntakeLoad.Counts.P50(IntakeLoad.Counts.AcceptMs):F2} ms, resolve p50 {IntakeLoad.Counts.P50(IntakeLoad.Counts.ResolveMs):F2} ms");
     }
     finally
@@ -57,10 +64,20 @@ foreach (var customers in options.Sizes)
 Console.WriteLine();
 Console.WriteLine("| customers | intakes/s | p50 ms | p99 ms | host CPU ms per intake | floor writes/s | floor p50 ms | floor p99 ms | p50 / floor p50 | throughput floor / intake | host memory start -> end MB |");
 Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-foreach (var (customers, intake, floor, start, end, cpu) in results)
+foreach (var (customers, intake, floor, start, end, cpu, _, _) in results)
 {
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"| {customers:N0} | {intake.PerSecond:F0} | {intake.P50:F2} | {intake.P99:F2} | {cpu:F2} | {floor.PerSecond:F0} | {floor.P50:F2} | {floor.P99:F2} | {intake.P50 / floor.P50:F2}x | {floor.PerSecond / intake.PerSecond:F2}x | {start / 1048576} -> {end / 1048576} |"));
+}
+
+Console.WriteLine();
+Console.WriteLine("HTTP floor: per intake, three authenticated requests (RS256 token, JSON body), each one conditional SQLite write and a JSON answer; no domain (HttpFloor.cs)");
+Console.WriteLine("| customers | intakes/s | HTTP floor intakes/s | HTTP floor p50 ms | HTTP floor p99 ms | HTTP floor server CPU ms per intake | HTTP floor / intake | floor writes/s / HTTP floor requests/s |");
+Console.WriteLine("|---:|---:|---:|---:|---:|---:|---:|---:|");
+foreach (var (customers, intake, floor, _, _, _, httpFloor, httpCpu) in results)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"| {customers:N0} | {intake.PerSecond:F0} | {httpFloor.PerSecond:F0} | {httpFloor.P50:F2} | {httpFloor.P99:F2} | {httpCpu:F2} | {httpFloor.PerSecond / intake.PerSecond:F2}x | {floor.PerSecond / (3 * httpFloor.PerSecond):F2}x |"));
 }
 
 if (results.Count >= 2)
@@ -367,11 +384,7 @@ internal static class Floor
 {
     public static async Task<Stats> RunAsync(string path, int writes, int concurrency)
     {
-        using var connection = new SqliteConnection($"Data Source={path}");
-        connection.Open();
-        Execute(connection, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE docs (id TEXT PRIMARY KEY, version INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;");
-        Execute(connection, "WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < 1000) INSERT INTO docs SELECT 'doc-' || v, 1, '{}' FROM n");
-        using var gate = new SemaphoreSlim(1, 1);
+        using var store = new FloorStore(path);
         var latencies = new List<double>(writes);
         var next = -1;
         var clock = Stopwatch.StartNew();
@@ -379,34 +392,11 @@ internal static class Floor
         {
             var random = new Random(worker);
             var mine = new List<double>();
-            var payload = new string('x', 1500);
             while (Interlocked.Increment(ref next) < writes)
             {
-                var id = $"doc-{1 + random.Next(1000)}";
+                var id = $"doc-{1 + random.Next(FloorStore.Documents)}";
                 var started = Stopwatch.GetTimestamp();
-                await gate.WaitAsync();
-                try
-                {
-                    using var tx = connection.BeginTransaction();
-                    using var read = connection.CreateCommand();
-                    read.Transaction = tx;
-                    read.CommandText = "SELECT version FROM docs WHERE id = $id";
-                    read.Parameters.AddWithValue("$id", id);
-                    var version = (long)read.ExecuteScalar()!;
-                    using var write = connection.CreateCommand();
-                    write.Transaction = tx;
-                    write.CommandText = "UPDATE docs SET version = version + 1, json = $j WHERE id = $id AND version = $v";
-                    write.Parameters.AddWithValue("$id", id);
-                    write.Parameters.AddWithValue("$j", payload);
-                    write.Parameters.AddWithValue("$v", version);
-                    write.ExecuteNonQuery();
-                    tx.Commit();
-                }
-                finally
-                {
-                    gate.Release();
-                }
-
+                await store.WriteAsync(id);
                 mine.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
             }
 
@@ -417,10 +407,67 @@ internal static class Floor
         })));
         return Stats.From(latencies, clock.Elapsed);
     }
+}
 
-    private static void Execute(SqliteConnection connection, string sql)
+/// <summary>
+/// The floor's write: in one transaction on one connection (taken in turn, as the host's store
+/// does), read a document's version and update it where the version is still the one read, in
+/// SQLite's WAL mode. A document of 1,500 characters, about a case's size.
+/// </summary>
+internal sealed class FloorStore : IDisposable
+{
+    public const int Documents = 1000;
+
+    private static readonly string Payload = new('x', 1500);
+
+    private readonly SqliteConnection _connection;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public FloorStore(string path)
     {
-        using var command = connection.CreateCommand();
+        _connection = new SqliteConnection($"Data Source={path}");
+        _connection.Open();
+        Execute("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; CREATE TABLE docs (id TEXT PRIMARY KEY, version INTEGER NOT NULL, json TEXT NOT NULL) WITHOUT ROWID;");
+        Execute($"WITH RECURSIVE n(v) AS (SELECT 1 UNION ALL SELECT v + 1 FROM n WHERE v < {Documents}) INSERT INTO docs SELECT 'doc-' || v, 1, '{{}}' FROM n");
+    }
+
+    /// <summary>The document's new version.</summary>
+    public async Task<long> WriteAsync(string id)
+    {
+        await _gate.WaitAsync();
+        try
+        {
+            using var tx = _connection.BeginTransaction();
+            using var read = _connection.CreateCommand();
+            read.Transaction = tx;
+            read.CommandText = "SELECT version FROM docs WHERE id = $id";
+            read.Parameters.AddWithValue("$id", id);
+            var version = (long)read.ExecuteScalar()!;
+            using var write = _connection.CreateCommand();
+            write.Transaction = tx;
+            write.CommandText = "UPDATE docs SET version = version + 1, json = $j WHERE id = $id AND version = $v";
+            write.Parameters.AddWithValue("$id", id);
+            write.Parameters.AddWithValue("$j", Payload);
+            write.Parameters.AddWithValue("$v", version);
+            var written = write.ExecuteNonQuery();
+            tx.Commit();
+            return written == 1 ? version + 1 : throw new InvalidOperationException($"{id} changed under the gate");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    public void Dispose()
+    {
+        _connection.Dispose();
+        _gate.Dispose();
+    }
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
     }
