@@ -179,7 +179,7 @@ namespace Agile.CustomerService.Host
                 var environment = sp.GetRequiredService<IWebHostEnvironment>();
                 var root = configuration["Functions:Root"] ?? FunctionCatalog.FindRoot(environment.ContentRootPath)
                     ?? throw new InvalidOperationException("function.json folders not found: set Functions:Root to the folder holding HttpApi/function.json");
-                return ActivatorUtilities.CreateInstance<LocalFunctionsHost>(sp, FunctionCatalog.Load(root));
+                return ActivatorUtilities.CreateInstance<LocalFunctionsHost>(sp, FunctionCatalog.Load(root, configuration));
             });
             services.AddSingleton<LocalHousekeeping>();
             if (RunsLocally(configuration))

@@ -130,6 +130,24 @@ public sealed class LocalDeliveryTests : IDisposable
         Assert.Equal(["old", "new"], _function.Invocations.SelectMany(i => i));
     }
 
+    [Fact]
+    public async Task DisabledTrigger_IsNotRunAndItsMessagesWaitForIt()
+    {
+        var disabled = new FunctionDefinition(
+            "BoardProjection", "serviceBusTrigger", "message", null, "case-events", "board-projection", false, null, [], IsBatched: true, IsDisabled: true);
+        using var host = new LocalFunctionsHost(
+            [disabled], new FunctionInvoker { Client = new HttpClient(_function) { BaseAddress = new Uri("http://127.0.0.1/") } },
+            _bus, _store, TimeProvider.System, new NoDeliveryFaults(), NullLogger<LocalFunctionsHost>.Instance);
+        await _bus.EnqueueManyAsync(Entity, [Message("e1"), Message("e2")], CancellationToken.None);
+
+        var invoked = await host.RunRoundAsync(CancellationToken.None);
+        await host.RunUntilQuietAsync(CancellationToken.None, maxRounds: 3);
+
+        Assert.Equal(0, invoked);
+        Assert.Empty(_function.Invocations);
+        Assert.Equal(2, (await _bus.PeekAsync(Entity, CancellationToken.None)).Count);
+    }
+
     private static string Message(string id) => JsonSerializer.Serialize(new { eventId = id });
 
     private static string Id(string body) => JsonDocument.Parse(body).RootElement.GetProperty("eventId").GetString()!;

@@ -29,6 +29,34 @@ public class PackageTests
         Assert.Equal(FunctionEndpoints.Served.Keys.Order(), functions.Where(f => f.TriggerType != "httpTrigger").Select(f => f.Name).Order());
     }
 
+    [Theory]
+    [InlineData("AzureWebJobs.BoardProjection.Disabled", "true")]
+    [InlineData("AzureWebJobs.BoardProjection.Disabled", "True")]
+    [InlineData("AzureWebJobs.BoardProjection.Disabled", "1")]
+    [InlineData("AzureWebJobs:BoardProjection:Disabled", "true")] // AzureWebJobs__BoardProjection__Disabled in the environment
+    public void FunctionCatalog_AppSettingDisablesAFunction_AsInAzure(string key, string value)
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+
+        var functions = FunctionCatalog.Load(Path.Combine(Repository.Root(), "functions"), settings);
+
+        Assert.Equal(["BoardProjection"], functions.Where(f => f.IsDisabled).Select(f => f.Name));
+    }
+
+    [Theory]
+    [InlineData("false")]
+    [InlineData("0")]
+    [InlineData("")]
+    [InlineData("yes")]
+    public void FunctionCatalog_DisabledSettingNotTrue_LeavesTheFunctionEnabled(string value)
+    {
+        var settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["AzureWebJobs.BoardProjection.Disabled"] = value }).Build();
+
+        var functions = FunctionCatalog.Load(Path.Combine(Repository.Root(), "functions"), settings);
+
+        Assert.DoesNotContain(functions, f => f.IsDisabled);
+    }
+
     [Fact]
     public async Task Publish_Package_HasTheFunctionsLayoutAndTheHandlerAnswersTheHost()
     {

@@ -16,7 +16,8 @@ internal sealed record FunctionDefinition(
     bool IsSessionsEnabled,
     string? Schedule,
     IReadOnlyList<OutputBinding> Outputs,
-    bool IsBatched = false)
+    bool IsBatched = false,
+    bool IsDisabled = false)
 {
     /// <summary>The Service Bus entity the function listens to: a queue, or topic/subscription.</summary>
     public string? Entity => QueueName ?? (TopicName is null ? null : $"{TopicName}/{SubscriptionName}");
@@ -31,7 +32,11 @@ internal sealed record FunctionDefinition(
 /// <summary>Reads functions/*/function.json, as the Functions host does at start-up.</summary>
 internal static class FunctionCatalog
 {
-    public static IReadOnlyList<FunctionDefinition> Load(string root)
+    /// <param name="settings">
+    /// The app's settings, where a function is disabled as in Azure: <c>AzureWebJobs.{Name}.Disabled</c>
+    /// set to <c>true</c> (or <c>1</c>); as an environment variable on Linux, <c>AzureWebJobs__{Name}__Disabled</c>.
+    /// </param>
+    public static IReadOnlyList<FunctionDefinition> Load(string root, IConfiguration? settings = null)
     {
         var functions = new List<FunctionDefinition>();
         foreach (var file in Directory.EnumerateFiles(root, "function.json", SearchOption.AllDirectories).Order(StringComparer.Ordinal))
@@ -56,11 +61,16 @@ internal static class FunctionCatalog
                 Text(trigger, "schedule"),
                 [.. bindings.Where(b => Text(b, "direction") == "out" && Text(b, "type") != "http")
                     .Select(b => new OutputBinding(Text(b, "name")!, Text(b, "type")!, Text(b, "queueName"), Text(b, "topicName")))],
-                Text(trigger, "cardinality") == "many"));
+                Text(trigger, "cardinality") == "many",
+                settings is not null && IsDisabled(settings, Path.GetFileName(Path.GetDirectoryName(file))!)));
         }
 
         return functions;
     }
+
+    private static bool IsDisabled(IConfiguration settings, string function) =>
+        (settings[$"AzureWebJobs.{function}.Disabled"] ?? settings[$"AzureWebJobs:{function}:Disabled"]) is { } value
+        && (value.Trim() == "1" || (bool.TryParse(value.Trim(), out var disabled) && disabled));
 
     /// <summary>The function folders: beside the executable when published, else the repository's functions/ folder.</summary>
     public static string? FindRoot(string contentRoot)

@@ -78,6 +78,8 @@ internal sealed class LocalFunctionsHost(
     private readonly Dictionary<string, DateTimeOffset> _lastTick = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, HashSet<string>> _suspects = new(StringComparer.Ordinal);
+    private readonly IReadOnlyList<FunctionDefinition> _enabled = [.. functions.Where(f => !f.IsDisabled)];
+    private bool _disabledAnnounced;
 
     /// <summary>Messages per invocation of a batched trigger (the Service Bus extension's maxMessageBatchSize, lowered to one commit's worth).</summary>
     public const int MaxBatch = IStateStore.MaxOperationsPerCommit;
@@ -92,8 +94,9 @@ internal sealed class LocalFunctionsHost(
         await _gate.WaitAsync(cancellationToken);
         try
         {
+            AnnounceDisabled();
             var done = 0;
-            foreach (var function in functions)
+            foreach (var function in _enabled)
             {
                 try
                 {
@@ -161,9 +164,10 @@ internal sealed class LocalFunctionsHost(
         return positions;
     }
 
+    /// <summary>Whether an enabled function has work waiting (a disabled one's messages wait for it to be enabled, as in Azure).</summary>
     private async Task<bool> PendingAsync(CancellationToken cancellationToken)
     {
-        foreach (var function in functions.Where(f => f.Entity is not null))
+        foreach (var function in _enabled.Where(f => f.Entity is not null))
         {
             if ((await bus.PeekAsync(function.Entity!, cancellationToken, max: 1)).Count > 0)
             {
@@ -171,8 +175,30 @@ internal sealed class LocalFunctionsHost(
             }
         }
 
-        var checkpoint = await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, "CaseEventsPublisher", cancellationToken);
-        return (await store.ReadChangesAsync(checkpoint?.Value.Continuation, 1, cancellationToken)).Changes.Count > 0;
+        foreach (var function in _enabled.Where(f => f.TriggerType == "cosmosDBTrigger"))
+        {
+            var checkpoint = await store.ReadAsync<Checkpoint>(Partitions.Checkpoints, function.Name, cancellationToken);
+            if ((await store.ReadChangesAsync(checkpoint?.Value.Continuation, 1, cancellationToken)).Changes.Count > 0)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    private void AnnounceDisabled()
+    {
+        if (_disabledAnnounced)
+        {
+            return;
+        }
+
+        _disabledAnnounced = true;
+        foreach (var function in functions.Where(f => f.IsDisabled))
+        {
+            logger.LogWarning("{Function} is disabled (AzureWebJobs.{Function}.Disabled): its trigger is not run", function.Name, function.Name);
+        }
     }
 
     private async Task<int> DeliverChangesAsync(FunctionDefinition function, CancellationToken cancellationToken)
