@@ -53,7 +53,7 @@ internal static class HttpFloor
         try
         {
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            await WaitReadyAsync(baseAddress);
+            await HostProcess.WaitReadyAsync(new Uri(baseAddress, "/health"), "the HTTP floor's server");
             var credentials = new SigningCredentials(new RsaSecurityKey(rsa), SecurityAlgorithms.RsaSha256);
             var channel = Mint(credentials, "bench-channel", "ContactSource");
             var agents = Enumerable.Range(0, concurrency).Select(i => Mint(credentials, $"agent-{i}", "Agent")).ToArray();
@@ -124,28 +124,6 @@ internal static class HttpFloor
             SigningCredentials = credentials,
         });
 
-    private static async Task WaitReadyAsync(Uri baseAddress)
-    {
-        using var http = new HttpClient { BaseAddress = baseAddress };
-        for (var i = 0; i < 300; i++)
-        {
-            try
-            {
-                if ((await http.GetAsync("/health")).IsSuccessStatusCode)
-                {
-                    return;
-                }
-            }
-            catch (HttpRequestException)
-            {
-            }
-
-            await Task.Delay(100);
-        }
-
-        throw new TimeoutException("the HTTP floor's server did not become ready in 30 s");
-    }
-
     /// <summary>The server process: <c>--http-floor-server port database public-key-pem</c>.</summary>
     public static async Task<int> ServeAsync(string[] args)
     {
@@ -159,6 +137,9 @@ internal static class HttpFloor
         builder.Services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer(o =>
         {
             o.MapInboundClaims = false;
+
+            // The checks the host makes of a token (Security/Auth.cs, Validation), written out here
+            // because the floor is to have nothing of the product in it.
             o.TokenValidationParameters = new TokenValidationParameters
             {
                 ValidIssuer = Issuer,

@@ -505,14 +505,17 @@ internal sealed class HostProcess : IDisposable
         return new HostProcess(process, new Uri($"http://127.0.0.1:{port}"));
     }
 
-    public async Task WaitReadyAsync()
+    public Task WaitReadyAsync() => WaitReadyAsync(new Uri(BaseAddress, "/api/health"), "host");
+
+    /// <summary>Waits up to 30 s for a server on loopback to answer its health probe with success.</summary>
+    public static async Task WaitReadyAsync(Uri health, string what)
     {
-        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var http = new HttpClient();
         for (var i = 0; i < 300; i++)
         {
             try
             {
-                if ((await http.GetAsync("/api/health")).IsSuccessStatusCode)
+                if ((await http.GetAsync(health)).IsSuccessStatusCode)
                 {
                     return;
                 }
@@ -524,7 +527,7 @@ internal sealed class HostProcess : IDisposable
             await Task.Delay(100);
         }
 
-        throw new TimeoutException("host did not become ready in 30 s");
+        throw new TimeoutException($"{what} did not become ready in 30 s");
     }
 
     public TimeSpan ProcessorTime()
