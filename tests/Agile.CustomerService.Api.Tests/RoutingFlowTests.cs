@@ -7,7 +7,18 @@ namespace Agile.CustomerService.Api.Tests;
 /// <summary>The spine end to end through HTTP: sticky ownership, offers, spill-over, repeat contacts.</summary>
 public class RoutingFlowTests : IDisposable
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public RoutingFlowTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosRoutingFlowTests"/>).</param>
+    protected RoutingFlowTests(TestApp app) => _app = app;
+
+    /// <summary>A second app with settings of its own, on the same kind of store as the class's.</summary>
+    protected virtual TestApp NewApp(params (string Key, string Value)[] settings) => new(settings);
 
     public void Dispose()
     {
@@ -143,7 +154,7 @@ public class RoutingFlowTests : IDisposable
     [Fact]
     public async Task SpillOver_ThresholdIsConfigurable()
     {
-        using var app = new TestApp(("Routing:SpillAfterStandard", "00:00:30"));
+        using var app = NewApp(("Routing:SpillAfterStandard", "00:00:30"));
         await app.SetTeamAvailabilityAsync("north-1", false);
         var c = await app.IntakeAsync("cust-00005");
 

@@ -29,6 +29,7 @@ public sealed class TestApp : WebApplicationFactory<Program>
     private readonly string _directory = Path.Combine(Path.GetTempPath(), "acs-tests", Guid.NewGuid().ToString("N"));
     private readonly Dictionary<string, string?> _settings;
     private int _keys;
+    private bool _storeRemoved;
 
     private readonly Action<IServiceCollection>? _configure;
 
@@ -45,6 +46,21 @@ public sealed class TestApp : WebApplicationFactory<Program>
         Client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", TestTokens.For("test-operator", TestTokens.Operator));
         Service<FunctionInvoker>().Client = CreateClient();
     }
+
+    /// <summary>
+    /// The same app on the Cosmos DB adapter, against the local server (COSMOS_ENDPOINT, started by
+    /// test.sh), in a container of its own that is deleted with the app; seeded as on SQLite.
+    /// </summary>
+    public static TestApp OnCosmos(params (string Key, string Value)[] settings) =>
+        new([
+            ("Store:Provider", "cosmos"),
+            ("Cosmos:AccountEndpoint", Environment.GetEnvironmentVariable("COSMOS_ENDPOINT") is { Length: > 0 } endpoint ? endpoint : "https://127.0.0.1:8081/"),
+            ("Cosmos:Database", "agilecs-api-tests"),
+            ("Cosmos:Container", $"state-{Guid.NewGuid():N}"),
+            ("Cosmos:UseEmulatorKey", "true"),
+            ("Seed:Demo", "true"),
+            .. settings,
+        ]);
 
     public FakeTimeProvider Time { get; } = new(T0);
 
@@ -233,6 +249,14 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
+        // The factory's Dispose calls this again after its services are gone: the container goes on the first call.
+        if (disposing && !_storeRemoved && Services.GetService<IStateStore>() is Agile.CustomerService.Storage.Cosmos.CosmosStateStore cosmos)
+        {
+            cosmos.Container.DeleteContainerStreamAsync().GetAwaiter().GetResult().Dispose();
+        }
+
+        _storeRemoved = true;
+
         base.Dispose(disposing);
         if (disposing)
         {
