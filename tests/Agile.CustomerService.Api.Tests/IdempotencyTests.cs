@@ -7,7 +7,15 @@ namespace Agile.CustomerService.Api.Tests;
 
 public class IdempotencyTests : IDisposable
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public IdempotencyTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosIdempotencyTests"/>).</param>
+    protected IdempotencyTests(TestApp app) => _app = app;
 
     public void Dispose()
     {
