@@ -9,7 +9,15 @@ namespace Agile.CustomerService.Api.Tests;
 /// </summary>
 public class BadInputTests : IDisposable
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public BadInputTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosBadInputTests"/>).</param>
+    protected BadInputTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

@@ -40,3 +40,15 @@ public sealed class CosmosIdempotencyTests : IdempotencyTests
         Assert.NotEqual(seeded.Versions, afterIntake.Versions);
     }
 }
+
+/// <summary>
+/// <see cref="BadInputTests"/>, every one, on the Cosmos DB adapter against the local server: bad
+/// input answers a ProblemDetails 4xx and leaves every item and its ETag as they were.
+/// </summary>
+public sealed class CosmosBadInputTests : BadInputTests
+{
+    public CosmosBadInputTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
