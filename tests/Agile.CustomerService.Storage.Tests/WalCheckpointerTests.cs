@@ -73,7 +73,14 @@ public sealed class WalCheckpointerTests : IDisposable
             }
         });
 
-        var (log, caughtUp) = await _store.CheckpointRoundAsync(CancellationToken.None);
+        // A round whose checkpoint finds the log busy (the writer starting it again at that moment;
+        // SQLite reports -1 pages) does nothing and leaves it to the next round, as the loop does.
+        var (log, caughtUp) = (0, false);
+        for (var round = 0; round < 20 && !caughtUp; round++)
+        {
+            (log, caughtUp) = await _store.CheckpointRoundAsync(CancellationToken.None);
+        }
+
         await stop.CancelAsync();
         await writer;
         await WriteAsync("after", 1); // the first commit after a caught-up checkpoint starts the log again
@@ -81,8 +88,11 @@ public sealed class WalCheckpointerTests : IDisposable
 
         // A passive checkpoint alone never catches a writer that never pauses, so the log would
         // only grow; after the catch-up it holds just what the writer added before it was stopped.
+        // (On a loaded machine the writer can pause long enough for the round's passive passes to
+        // copy the whole log, and its next commit then starts the log again before the catch-up's
+        // turn: the catch-up finds a short log. Either way the log has started again.)
         Assert.True(caughtUp, $"the round found {log} pages");
-        Assert.True(after < log, $"the log had {log} pages at the catch-up and {after} after it");
+        Assert.True(after < log || log < WalCheckpointer.CatchUpAtPages / 2, $"the log had {log} pages at the catch-up and {after} after it");
         Assert.InRange(after, 0, WalCheckpointer.CatchUpAtPages / 2);
     }
 
