@@ -257,6 +257,32 @@ public sealed class TestApp : WebApplicationFactory<Program>
         return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
     }
 
+    public override async ValueTask DisposeAsync()
+    {
+        await RemoveCosmosContainerAsync();
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>
+    /// Deletes the app's Cosmos DB container, once, while the app's services are still there: the
+    /// factory disposes them before it calls <see cref="Dispose(bool)"/> (from DisposeAsync, and
+    /// again at the end of Dispose).
+    /// </summary>
+    private async ValueTask RemoveCosmosContainerAsync()
+    {
+        if (_storeRemoved)
+        {
+            return;
+        }
+
+        _storeRemoved = true;
+        if (Services.GetService<IStateStore>() is Agile.CustomerService.Storage.Cosmos.CosmosStateStore cosmos)
+        {
+            (await cosmos.Container.DeleteContainerStreamAsync()).Dispose();
+        }
+    }
+
     private static (long Documents, long Versions, long Events) CosmosFingerprint(Microsoft.Azure.Cosmos.Container container)
     {
         long items = 0, versions = 0;
@@ -279,13 +305,10 @@ public sealed class TestApp : WebApplicationFactory<Program>
 
     protected override void Dispose(bool disposing)
     {
-        // The factory's Dispose calls this again after its services are gone: the container goes on the first call.
-        if (disposing && !_storeRemoved && Services.GetService<IStateStore>() is Agile.CustomerService.Storage.Cosmos.CosmosStateStore cosmos)
+        if (disposing)
         {
-            cosmos.Container.DeleteContainerStreamAsync().GetAwaiter().GetResult().Dispose();
+            RemoveCosmosContainerAsync().AsTask().GetAwaiter().GetResult();
         }
-
-        _storeRemoved = true;
 
         base.Dispose(disposing);
         if (disposing)
