@@ -4,11 +4,23 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Agents act within agreed limits; beyond them the team decides; everything is audited (issue 6).</summary>
-public sealed class AuthorityTests : IDisposable
+public class AuthorityTests : IDisposable
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
 
-    public void Dispose() => _app.Dispose();
+    public AuthorityTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosAuthorityTests"/>).</param>
+    protected AuthorityTests(TestApp app) => _app = app;
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     private async Task<(string CaseId, string Agent)> AssignedCaseAsync(string customerId)
     {

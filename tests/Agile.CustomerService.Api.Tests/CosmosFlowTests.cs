@@ -52,3 +52,59 @@ public sealed class CosmosBadInputTests : BadInputTests
     {
     }
 }
+
+public sealed class CosmosAuthorityTests : AuthorityTests
+{
+    public CosmosAuthorityTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosQualityTests : QualityTests
+{
+    public CosmosQualityTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosRetroApiTests : RetroApiTests
+{
+    public CosmosRetroApiTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosSchedulingTests : SchedulingTests
+{
+    public CosmosSchedulingTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosMetricsApiTests : MetricsApiTests
+{
+    public CosmosMetricsApiTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosPilotApiTests : PilotApiTests
+{
+    public CosmosPilotApiTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}
+
+public sealed class CosmosTeamLeadsTests : TeamLeadsTests
+{
+    public CosmosTeamLeadsTests()
+        : base(TestApp.OnCosmos())
+    {
+    }
+}

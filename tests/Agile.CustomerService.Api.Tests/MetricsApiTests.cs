@@ -12,7 +12,15 @@ namespace Agile.CustomerService.Api.Tests;
 public class MetricsApiTests : IDisposable
 {
     private const string Today = "2026-11-24";
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public MetricsApiTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosMetricsApiTests"/>).</param>
+    protected MetricsApiTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

@@ -9,7 +9,15 @@ public class PilotApiTests : IDisposable
     private static readonly string[] NorthOne = ["north-1"];
     private static readonly string[] NorthTwo = ["north-2"];
     private static readonly string[] NorthOneAndThree = ["north-1", "north-3"];
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public PilotApiTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosPilotApiTests"/>).</param>
+    protected PilotApiTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

@@ -10,7 +10,15 @@ public class QualityTests : IDisposable
 {
     private const string CardPattern = @"\b(?:\d[ -]?){13,19}\b";
 
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public QualityTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosQualityTests"/>).</param>
+    protected QualityTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

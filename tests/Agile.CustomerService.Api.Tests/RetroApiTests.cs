@@ -7,7 +7,15 @@ namespace Agile.CustomerService.Api.Tests;
 public class RetroApiTests : IDisposable
 {
     private const string Retros = "/api/teams/north-1/retros";
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public RetroApiTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosRetroApiTests"/>).</param>
+    protected RetroApiTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

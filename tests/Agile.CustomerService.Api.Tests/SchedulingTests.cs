@@ -4,13 +4,21 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Self-scheduled shifts through HTTP (issue 7): periods, claims, swaps, time off, team decisions, suggestions, coverage.</summary>
-public sealed class SchedulingTests : IDisposable
+public class SchedulingTests : IDisposable
 {
     // TestApp.T0 is Tuesday 2026-11-24 09:00 UTC; the period runs two weeks from Monday 2026-11-23.
 
     private const string Periods = "/api/teams/north-1/schedule/periods";
     private const string Period = Periods + "/2026-11-23";
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
+
+    public SchedulingTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosSchedulingTests"/>).</param>
+    protected SchedulingTests(TestApp app) => _app = app;
 
     public void Dispose()
     {

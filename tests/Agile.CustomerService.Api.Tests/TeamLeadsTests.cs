@@ -3,11 +3,23 @@ using System.Net;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>A team's leads: who decides the team's requests from Microsoft Teams (docs/teams.md).</summary>
-public sealed class TeamLeadsTests : IDisposable
+public class TeamLeadsTests : IDisposable
 {
-    private readonly TestApp _app = new();
+    private readonly TestApp _app;
 
-    public void Dispose() => _app.Dispose();
+    public TeamLeadsTests()
+        : this(new TestApp())
+    {
+    }
+
+    /// <param name="app">The app the tests run against (another store: <see cref="CosmosTeamLeadsTests"/>).</param>
+    protected TeamLeadsTests(TestApp app) => _app = app;
+
+    public void Dispose()
+    {
+        _app.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     [Fact]
     public async Task DemoTeams_AreLedByTheirTenthAgent()
