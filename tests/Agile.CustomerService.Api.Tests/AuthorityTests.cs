@@ -4,36 +4,31 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Agents act within agreed limits; beyond them the team decides; everything is audited (issue 6).</summary>
-public class AuthorityTests : IDisposable
+public class AuthorityTests : AppTests
 {
-    private readonly TestApp _app;
-
     public AuthorityTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosAuthorityTests"/>).</param>
-    protected AuthorityTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected AuthorityTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     private async Task<(string CaseId, string Agent)> AssignedCaseAsync(string customerId)
     {
-        var c = await _app.IntakeAsync(customerId);
-        await _app.SettleAsync();
-        var (state, _) = await _app.CaseAsync(c.Str("id"));
+        var c = await App.IntakeAsync(customerId);
+        await App.SettleAsync();
+        var (state, _) = await App.CaseAsync(c.Str("id"));
         var agent = state.Str("offeredTo");
-        (await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent })).EnsureSuccessStatusCode();
+        (await App.ActAsync(c.Str("id"), "accept", new { agentId = agent })).EnsureSuccessStatusCode();
         return (c.Str("id"), agent);
     }
 
     private Task<HttpResponseMessage> ActForCustomerAsync(string caseId, string agent, string action, decimal amount, string? key = null) =>
-        _app.PostAsync($"/api/cases/{caseId}/customer-actions", new { agentId = agent, action, amount, reason = "meter misread twice" }, key: key);
+        App.PostAsync($"/api/cases/{caseId}/customer-actions", new { agentId = agent, action, amount, reason = "meter misread twice" }, key: key);
 
     private static async Task<JsonElement> JsonOf(HttpResponseMessage response) => await TestApp.Json(response);
 
@@ -47,7 +42,7 @@ public class AuthorityTests : IDisposable
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         var action = await JsonOf(response);
         Assert.Equal("done", action.Str("status"));
-        var trail = await JsonOf(await _app.Client.GetAsync($"/api/cases/{caseId}/customer-actions"));
+        var trail = await JsonOf(await App.Client.GetAsync($"/api/cases/{caseId}/customer-actions"));
         Assert.Equal(action.Str("id"), Assert.Single(trail.EnumerateArray()).Str("id"));
     }
 
@@ -61,25 +56,25 @@ public class AuthorityTests : IDisposable
         var request = await JsonOf(response);
         Assert.Equal("pendingApproval", request.Str("status"));
 
-        var pending = await JsonOf(await _app.Client.GetAsync("/api/teams/north-1/customer-actions?status=pendingApproval"));
+        var pending = await JsonOf(await App.Client.GetAsync("/api/teams/north-1/customer-actions?status=pendingApproval"));
         Assert.Equal(request.Str("id"), Assert.Single(pending.EnumerateArray()).Str("id"));
 
         var lead = agent == "north-1-a10" ? "north-1-a09" : "north-1-a10";
-        var decision = await _app.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = true, reason = "long-standing customer" },
+        var decision = await App.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = true, reason = "long-standing customer" },
             token: TestTokens.For(lead, "TeamLead"));
         Assert.Equal(HttpStatusCode.OK, decision.StatusCode);
         var decided = await JsonOf(decision);
         Assert.Equal("approved", decided.Str("status"));
         Assert.Equal(lead, decided.Str("decidedBy"));
 
-        var again = await _app.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = false, reason = "changed my mind" },
+        var again = await App.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = false, reason = "changed my mind" },
             token: TestTokens.For(lead, "TeamLead"));
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
 
-        var agentTrail = await JsonOf(await _app.Client.GetAsync($"/api/agents/{agent}/customer-actions"));
+        var agentTrail = await JsonOf(await App.Client.GetAsync($"/api/agents/{agent}/customer-actions"));
         Assert.Equal("approved", Assert.Single(agentTrail.EnumerateArray()).Str("status"));
-        await _app.SettleAsync();
-        Assert.Empty(await TestApp.Json(await _app.Client.GetAsync("/api/local/deadletters")) is { ValueKind: JsonValueKind.Array } d ? d.EnumerateArray() : throw new InvalidOperationException());
+        await App.SettleAsync();
+        Assert.Empty(await TestApp.Json(await App.Client.GetAsync("/api/local/deadletters")) is { ValueKind: JsonValueKind.Array } d ? d.EnumerateArray() : throw new InvalidOperationException());
     }
 
     [Fact]
@@ -88,7 +83,7 @@ public class AuthorityTests : IDisposable
         var (caseId, agent) = await AssignedCaseAsync("cust-00005");
         var request = await JsonOf(await ActForCustomerAsync(caseId, agent, "refund", 900m));
 
-        var response = await _app.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = true, reason = "fine by me" },
+        var response = await App.PostAsync($"/api/teams/north-1/customer-actions/{request.Str("id")}/decision", new { approve = true, reason = "fine by me" },
             token: TestTokens.For(agent, "TeamLead"));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
@@ -100,18 +95,18 @@ public class AuthorityTests : IDisposable
         var (caseId, agent) = await AssignedCaseAsync("cust-00005");
 
         var first = await JsonOf(await ActForCustomerAsync(caseId, agent, "goodwillCredit", 20m, key: "credit-1"));
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
         var second = await JsonOf(await ActForCustomerAsync(caseId, agent, "goodwillCredit", 20m, key: "credit-1"));
 
         Assert.Equal(first.Str("id"), second.Str("id"));
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task TeamAgreement_WidensTheLimit_ForItsAgents()
     {
         var (caseId, agent) = await AssignedCaseAsync("cust-00005");
-        var agreement = await _app.PutAsync("/api/teams/north-1/authority", new
+        var agreement = await App.PutAsync("/api/teams/north-1/authority", new
         {
             limits = new[] { new { action = "refund", @new = 500m, proficient = 1000m, expert = 1500m } },
         });
@@ -120,7 +115,7 @@ public class AuthorityTests : IDisposable
         var response = await ActForCustomerAsync(caseId, agent, "refund", 450m);
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var limits = await JsonOf(await _app.Client.GetAsync("/api/teams/north-1/authority"));
+        var limits = await JsonOf(await App.Client.GetAsync("/api/teams/north-1/authority"));
         Assert.Contains(limits.GetProperty("limits").EnumerateArray(), l => l.Str("action") == "refund" && l.GetProperty("new").GetDecimal() == 500m);
     }
 
@@ -132,29 +127,29 @@ public class AuthorityTests : IDisposable
     [InlineData("[1,2]", "JSON")]
     public async Task BadRequest_Is400AndNothingWritten(string body, string mentions)
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.SettleAsync();
-        var before = _app.Fingerprint();
+        var c = await App.IntakeAsync("cust-00005");
+        await App.SettleAsync();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, $"/api/cases/{c.Str("id")}/customer-actions", body, ("Idempotency-Key", "bad-1"),
+        var response = await App.SendRawAsync(HttpMethod.Post, $"/api/cases/{c.Str("id")}/customer-actions", body, ("Idempotency-Key", "bad-1"),
             ("Authorization", "Bearer " + TestTokens.For("north-1-a01", "Agent")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(mentions, await response.Content.ReadAsStringAsync(), StringComparison.OrdinalIgnoreCase);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task AgreementBeyondTheCeiling_Is422AndNothingWritten()
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PutAsync("/api/teams/north-1/authority", new
+        var response = await App.PutAsync("/api/teams/north-1/authority", new
         {
             limits = new[] { new { action = "goodwillCredit", @new = 10m, proficient = 20m, expert = 99999m } },
         });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 }

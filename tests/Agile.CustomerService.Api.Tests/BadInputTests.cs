@@ -7,22 +7,17 @@ namespace Agile.CustomerService.Api.Tests;
 /// Every kind of bad input gets a ProblemDetails 4xx that names the problem, and writes nothing:
 /// the store's fingerprint (documents, versions, events) is the same before and after.
 /// </summary>
-public class BadInputTests : IDisposable
+public class BadInputTests : AppTests
 {
-    private readonly TestApp _app;
-
     public BadInputTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosBadInputTests"/>).</param>
-    protected BadInputTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected BadInputTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     public static TheoryData<string, string, string, int, string> IntakeCases => new()
@@ -44,12 +39,12 @@ public class BadInputTests : IDisposable
     [MemberData(nameof(IntakeCases))]
     public async Task Intake_BadInput_ProblemDetailsAndNothingWritten(string name, string url, string body, int status, string mentions)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-" + name));
+        var response = await App.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-" + name));
 
         await AssertProblemAsync(response, status, mentions);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Theory]
@@ -59,79 +54,79 @@ public class BadInputTests : IDisposable
     [InlineData("/BoardProjection", "{\"Data\":{}}", "no Data.message")]
     public async Task FunctionInvocation_Malformed_Is400NamingItAndWritesNothing(string url, string body, string mentions)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, url, body);
+        var response = await App.SendRawAsync(HttpMethod.Post, url, body);
 
         await AssertProblemAsync(response, 400, mentions);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Intake_WithoutIdempotencyKey_IsRejected()
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, "/api/contacts", "{\"customerId\":\"cust-00005\",\"channel\":\"phone\",\"topic\":\"x\",\"tier\":\"simple\"}");
+        var response = await App.SendRawAsync(HttpMethod.Post, "/api/contacts", "{\"customerId\":\"cust-00005\",\"channel\":\"phone\",\"topic\":\"x\",\"tier\":\"simple\"}");
 
         await AssertProblemAsync(response, 400, "Idempotency-Key");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Action_WithoutIfMatch_Is428AndNothingWritten()
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.SettleAsync();
-        var before = _app.Fingerprint();
+        var c = await App.IntakeAsync("cust-00005");
+        await App.SettleAsync();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") });
+        var response = await App.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") });
 
         await AssertProblemAsync(response, 428, "If-Match");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Action_StaleETag_Is412AndNothingWritten()
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        var (_, etag) = await _app.CaseAsync(c.Str("id"));
-        await _app.ActAsync(c.Str("id"), "decline", new { agentId = c.Str("offeredTo"), reason = "busy" });
-        await _app.SettleAsync();
-        var before = _app.Fingerprint();
+        var c = await App.IntakeAsync("cust-00005");
+        var (_, etag) = await App.CaseAsync(c.Str("id"));
+        await App.ActAsync(c.Str("id"), "decline", new { agentId = c.Str("offeredTo"), reason = "busy" });
+        await App.SettleAsync();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, etag);
+        var response = await App.PostAsync($"/api/cases/{c.Str("id")}/accept", new { agentId = c.Str("offeredTo") }, etag);
 
         await AssertProblemAsync(response, 412, "changed since");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Action_InvalidTransition_Is409AndNothingWritten()
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.SettleAsync();
-        var before = _app.Fingerprint();
+        var c = await App.IntakeAsync("cust-00005");
+        await App.SettleAsync();
+        var before = App.Fingerprint();
 
-        var response = await _app.ActAsync(c.Str("id"), "resolve", new { agentId = c.Str("offeredTo"), resolution = "done" });
+        var response = await App.ActAsync(c.Str("id"), "resolve", new { agentId = c.Str("offeredTo"), resolution = "done" });
 
         await AssertProblemAsync(response, 409, "not in progress");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Action_TeammateNotOffered_Is409AndNothingWritten()
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.SettleAsync();
-        var (offered, _) = await _app.CaseAsync(c.Str("id"));
+        var c = await App.IntakeAsync("cust-00005");
+        await App.SettleAsync();
+        var (offered, _) = await App.CaseAsync(c.Str("id"));
         var teammate = offered.Str("offeredTo") == "north-1-a01" ? "north-1-a02" : "north-1-a01";
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.ActAsync(c.Str("id"), "accept", new { agentId = teammate });
+        var response = await App.ActAsync(c.Str("id"), "accept", new { agentId = teammate });
 
         await AssertProblemAsync(response, 409, $"not offered to {teammate}");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Theory]
@@ -140,26 +135,26 @@ public class BadInputTests : IDisposable
     [InlineData("cust-00005~zz")]
     public async Task Action_UnknownCase_Is404AndNothingWritten(string caseId)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"/api/cases/{caseId}/accept", new { agentId = "north-1-a01" }, "\"1\"");
+        var response = await App.PostAsync($"/api/cases/{caseId}/accept", new { agentId = "north-1-a01" }, "\"1\"");
 
         await AssertProblemAsync(response, 404, "does not exist");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Help_AssistantFromAnotherTeam_Is422AndNothingWritten()
     {
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.ActAsync(c.Str("id"), "accept", new { agentId = c.Str("offeredTo") });
-        await _app.SettleAsync();
-        var before = _app.Fingerprint();
+        var c = await App.IntakeAsync("cust-00005");
+        await App.ActAsync(c.Str("id"), "accept", new { agentId = c.Str("offeredTo") });
+        await App.SettleAsync();
+        var before = App.Fingerprint();
 
-        var response = await _app.ActAsync(c.Str("id"), "help", new { agentId = c.Str("offeredTo"), assistantId = "north-4-a01", reason = "x" });
+        var response = await App.ActAsync(c.Str("id"), "help", new { agentId = c.Str("offeredTo"), assistantId = "north-4-a01", reason = "x" });
 
         await AssertProblemAsync(response, 422, "not a member of team north-1");
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     public static TheoryData<string, string, string, int, string> AdminCases => new()
@@ -187,12 +182,12 @@ public class BadInputTests : IDisposable
     public async Task Admin_BadInput_ProblemDetailsAndNothingWritten(string name, string url, string body, int status, string mentions)
     {
         Assert.NotEmpty(name);
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Put, url, body);
+        var response = await App.SendRawAsync(HttpMethod.Put, url, body);
 
         await AssertProblemAsync(response, status, mentions);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Theory]
@@ -204,7 +199,7 @@ public class BadInputTests : IDisposable
     [InlineData("/api/agents/nobody")]
     public async Task Read_UnknownId_Is404ProblemDetails(string url)
     {
-        var response = await _app.Client.GetAsync(url);
+        var response = await App.Client.GetAsync(url);
 
         await AssertProblemAsync(response, 404, "");
     }
@@ -212,7 +207,7 @@ public class BadInputTests : IDisposable
     [Fact]
     public async Task Board_UnknownView_Is400()
     {
-        var response = await _app.Client.GetAsync("/api/teams/north-1/board?view=everything");
+        var response = await App.Client.GetAsync("/api/teams/north-1/board?view=everything");
 
         await AssertProblemAsync(response, 400, "view must be open or all");
     }

@@ -9,23 +9,18 @@ using Agile.CustomerService.Application.Teams;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Case events and feedback land in the rollups; the metrics API reads them back, per window, per day and per case.</summary>
-public class MetricsApiTests : IDisposable
+public class MetricsApiTests : AppTests
 {
     private const string Today = "2026-11-24";
-    private readonly TestApp _app;
-
     public MetricsApiTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosMetricsApiTests"/>).</param>
-    protected MetricsApiTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected MetricsApiTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -46,8 +41,8 @@ public class MetricsApiTests : IDisposable
     public async Task TeamMetrics_RepeatContactWithinSevenDays_CountsRepeat()
     {
         await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
-        await _app.IntakeAsync("cust-00005");
-        await _app.SettleAsync();
+        await App.IntakeAsync("cust-00005");
+        await App.SettleAsync();
 
         var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
 
@@ -72,13 +67,13 @@ public class MetricsApiTests : IDisposable
     {
         var (before, changes) = await TwoResolvedCasesAsync();
 
-        IChangeSubscriber projection = _app.Service<DailyRollupProjection>();
+        IChangeSubscriber projection = App.Service<DailyRollupProjection>();
         foreach (var change in changes.Reverse())
         {
             await projection.HandleAsync(change, CancellationToken.None);
         }
 
-        Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+        Assert.Equal(before, await App.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
     }
 
     [Fact]
@@ -86,14 +81,14 @@ public class MetricsApiTests : IDisposable
     {
         var (before, changes) = await TwoResolvedCasesAsync();
 
-        var projection = _app.Service<DailyRollupProjection>();
+        var projection = App.Service<DailyRollupProjection>();
         var batch = new ChangeBatch([.. changes]);
         for (var i = 0; i < batch.Count; i++)
         {
             await projection.HandleAsync(batch, i, CancellationToken.None);
         }
 
-        Assert.Equal(before, await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
+        Assert.Equal(before, await App.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}"));
     }
 
     /// <summary>Two resolved cases of north-1, the team's metrics for today as they stand, and every event so far.</summary>
@@ -101,8 +96,8 @@ public class MetricsApiTests : IDisposable
     {
         await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
         await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(4));
-        var before = await _app.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
-        return (before, (await _app.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None)).Changes);
+        var before = await App.Client.GetStringAsync($"/api/metrics/teams/north-1?from={Today}&to={Today}");
+        return (before, (await App.Service<IStateStore>().ReadChangesAsync(null, 10_000, CancellationToken.None)).Changes);
     }
 
     [Fact]
@@ -113,15 +108,15 @@ public class MetricsApiTests : IDisposable
         var customers = new[] { "cust-00005", "cust-00009", "cust-00013" };
         for (var i = 0; i < 30; i++)
         {
-            var c = await _app.IntakeAsync(customers[i % customers.Length], key: $"batch-{i}");
+            var c = await App.IntakeAsync(customers[i % customers.Length], key: $"batch-{i}");
             Assert.Equal("north-1", c.Str("owningTeamId"));
             var agent = c.Str("offeredTo");
-            Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
-            _app.Time.Advance(TimeSpan.FromMinutes(1));
-            Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "done" })).StatusCode);
+            Assert.Equal(HttpStatusCode.OK, (await App.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
+            App.Time.Advance(TimeSpan.FromMinutes(1));
+            Assert.Equal(HttpStatusCode.OK, (await App.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "done" })).StatusCode);
         }
 
-        await _app.SettleAsync();
+        await App.SettleAsync();
 
         var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
         Assert.Equal(30, kpis.GetProperty("averageHandleTime").GetProperty("denominator").GetDouble());
@@ -134,9 +129,9 @@ public class MetricsApiTests : IDisposable
     public async Task Csat_SecondAnswerForTheSameCase_Is409AndCountsOnce()
     {
         var caseId = await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
-        Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/surveys/csat", new { caseId, score = 5 })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await App.PostAsync("/api/surveys/csat", new { caseId, score = 5 })).StatusCode);
 
-        var again = await _app.PostAsync("/api/surveys/csat", new { caseId, score = 1 });
+        var again = await App.PostAsync("/api/surveys/csat", new { caseId, score = 1 });
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
         AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "csat", 1, 1, 1);
@@ -145,8 +140,8 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task Surveys_SameIdempotencyKey_ReturnSameAnswerAndCountOnce()
     {
-        var first = await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
-        var second = await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
+        var first = await App.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
+        var second = await App.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score = 10 }, key: "nps-1");
 
         Assert.Equal(HttpStatusCode.Created, first.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
@@ -158,7 +153,7 @@ public class MetricsApiTests : IDisposable
     {
         foreach (var score in new[] { 10, 9, 8, 3 })
         {
-            Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await App.PostAsync("/api/surveys/nps", new { customerId = "cust-00005", score })).StatusCode);
         }
 
         AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "nps", 25, 1, 4);
@@ -167,8 +162,8 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task Pulse_IsCountedAsEmployeeNpsWithoutAnAgent()
     {
-        await _app.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 9 }, token: TestTokens.For("north-2-a01", "Agent"));
-        await _app.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 5 }, token: TestTokens.For("north-2-a02", "Agent"));
+        await App.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 9 }, token: TestTokens.For("north-2-a01", "Agent"));
+        await App.PostAsync("/api/surveys/pulse", new { teamId = "north-2", score = 5 }, token: TestTokens.For("north-2-a02", "Agent"));
 
         AssertKpi((await MetricsAsync("north-2")).GetProperty("kpis"), "employeeNps", 0, 0, 2);
     }
@@ -178,11 +173,11 @@ public class MetricsApiTests : IDisposable
     {
         var caseId = await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(1));
 
-        var response = await _app.PostAsync("/api/complaints", new { customerId = "cust-00005", caseId, topic = "billing", text = "I was charged twice" });
+        var response = await App.PostAsync("/api/complaints", new { customerId = "cust-00005", caseId, topic = "billing", text = "I was charged twice" });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "complaintRate", 1, 1, 1);
-        var listed = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/north-1/complaints?day={Today}"));
+        var listed = await TestApp.Json(await App.Client.GetAsync($"/api/teams/north-1/complaints?day={Today}"));
         Assert.Equal("I was charged twice", listed[0].Str("text"));
     }
 
@@ -191,7 +186,7 @@ public class MetricsApiTests : IDisposable
     {
         await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
         var longCall = await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(40));
-        await _app.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
+        await App.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
             StateStoreExtensions.Put(HandleTimeExemption.IdFor(longCall), Kinds.HandleTimeExemption, new { caseId = longCall, approved = true, reason = "vulnerable customer" }, null));
 
         var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
@@ -205,7 +200,7 @@ public class MetricsApiTests : IDisposable
     {
         await ResolvedCaseAsync("cust-00005", TimeSpan.FromMinutes(2));
         var longCall = await ResolvedCaseAsync("cust-00009", TimeSpan.FromMinutes(40));
-        await _app.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
+        await App.Service<IStateStore>().CommitAsync(Partitions.Team("north-1"), CancellationToken.None,
             StateStoreExtensions.Put(HandleTimeExemption.IdFor(longCall), Kinds.HandleTimeExemption, new { caseId = longCall, approved = false }, null));
 
         AssertKpi((await MetricsAsync("north-1")).GetProperty("kpis"), "averageHandleTime", 1260, 2520, 2);
@@ -214,12 +209,12 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task SpillOver_GivenByOwnerAndReceivedByHelper()
     {
-        await _app.SetTeamAvailabilityAsync("north-1", false);
-        await _app.IntakeAsync("cust-00005");
-        await _app.AdvanceAsync(TimeSpan.FromMinutes(6));
+        await App.SetTeamAvailabilityAsync("north-1", false);
+        await App.IntakeAsync("cust-00005");
+        await App.AdvanceAsync(TimeSpan.FromMinutes(6));
 
         var given = (await MetricsAsync("north-1")).GetProperty("kpis").GetProperty("spillOverGiven");
-        var teams = await TestApp.Json(await _app.Client.GetAsync($"/api/metrics/teams?from={Today}&to={Today}"));
+        var teams = await TestApp.Json(await App.Client.GetAsync($"/api/metrics/teams?from={Today}&to={Today}"));
 
         Assert.Equal(1, given.GetProperty("numerator").GetDouble());
         Assert.Equal(1, teams.GetProperty("teams").EnumerateArray().Sum(t => t.GetProperty("kpis").GetProperty("spillOverReceived").GetProperty("numerator").GetDouble()));
@@ -228,14 +223,14 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task BacklogAge_OpenCaseAtTheEndOfTheWindow_IsItsAge()
     {
-        await _app.SetTeamAvailabilityAsync("north-1", false);
-        await _app.SetTeamAvailabilityAsync("north-2", false);
-        await _app.SetTeamAvailabilityAsync("north-3", false);
-        await _app.SetTeamAvailabilityAsync("north-4", false);
-        await _app.SetTeamAvailabilityAsync("north-5", false);
-        await _app.SetTeamAvailabilityAsync("north-6", false);
-        var c = await _app.IntakeAsync("cust-00005");
-        await _app.AdvanceAsync(TimeSpan.FromMinutes(30));
+        await App.SetTeamAvailabilityAsync("north-1", false);
+        await App.SetTeamAvailabilityAsync("north-2", false);
+        await App.SetTeamAvailabilityAsync("north-3", false);
+        await App.SetTeamAvailabilityAsync("north-4", false);
+        await App.SetTeamAvailabilityAsync("north-5", false);
+        await App.SetTeamAvailabilityAsync("north-6", false);
+        var c = await App.IntakeAsync("cust-00005");
+        await App.AdvanceAsync(TimeSpan.FromMinutes(30));
 
         var kpis = (await MetricsAsync("north-1")).GetProperty("kpis");
         var drill = await DrillAsync("north-1", "backlogAge");
@@ -251,7 +246,7 @@ public class MetricsApiTests : IDisposable
 
         foreach (var url in new[] { "/api/metrics/teams/north-1", "/api/metrics/teams", "/api/metrics/teams/north-1/cases?kpi=firstContactResolution" })
         {
-            var response = await _app.Client.GetAsync($"{url}{(url.Contains('?') ? '&' : '?')}format=csv&from={Today}&to={Today}");
+            var response = await App.Client.GetAsync($"{url}{(url.Contains('?') ? '&' : '?')}format=csv&from={Today}&to={Today}");
 
             Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
             var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -261,7 +256,7 @@ public class MetricsApiTests : IDisposable
             // Every export is kept as a blob; Content-Location gives it back byte for byte.
             var stored = response.Content.Headers.ContentLocation?.ToString() ?? response.Headers.GetValues("Content-Location").Single();
             Assert.StartsWith("/api/exports/", stored, StringComparison.Ordinal);
-            var again = await _app.Client.GetAsync(stored);
+            var again = await App.Client.GetAsync(stored);
             Assert.Equal(HttpStatusCode.OK, again.StatusCode);
             Assert.Equal(await response.Content.ReadAsStringAsync(), await again.Content.ReadAsStringAsync());
         }
@@ -272,7 +267,7 @@ public class MetricsApiTests : IDisposable
     [InlineData("2026/11/24/a%20b;c.csv", HttpStatusCode.BadRequest)]
     public async Task Export_UnknownOrBadName_Is4xx(string name, HttpStatusCode expected)
     {
-        var response = await _app.Client.GetAsync("/api/exports/" + name);
+        var response = await App.Client.GetAsync("/api/exports/" + name);
 
         Assert.Equal(expected, response.StatusCode);
     }
@@ -280,7 +275,7 @@ public class MetricsApiTests : IDisposable
     [Fact]
     public async Task TeamMetrics_UnknownTeam_Is404()
     {
-        var response = await _app.Client.GetAsync("/api/metrics/teams/south-9");
+        var response = await App.Client.GetAsync("/api/metrics/teams/south-9");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -302,7 +297,7 @@ public class MetricsApiTests : IDisposable
     [MemberData(nameof(BadReads))]
     public async Task Metrics_BadQuery_Is400ProblemDetails(string url)
     {
-        var response = await _app.Client.GetAsync(url);
+        var response = await App.Client.GetAsync(url);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
@@ -328,48 +323,48 @@ public class MetricsApiTests : IDisposable
     [MemberData(nameof(BadFeedback))]
     public async Task Feedback_BadInput_ProblemDetailsAndNothingWritten(string url, string body, int status)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-feedback"), ("Authorization", "Bearer " + TestTokens.For(url.EndsWith("pulse", StringComparison.Ordinal) ? "north-1-a01" : "test-operator", url.EndsWith("pulse", StringComparison.Ordinal) ? ["Agent"] : TestTokens.Operator)));
+        var response = await App.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-feedback"), ("Authorization", "Bearer " + TestTokens.For(url.EndsWith("pulse", StringComparison.Ordinal) ? "north-1-a01" : "test-operator", url.EndsWith("pulse", StringComparison.Ordinal) ? ["Agent"] : TestTokens.Operator)));
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Feedback_WithoutIdempotencyKey_Is400AndNothingWritten()
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, "/api/surveys/pulse", "{\"teamId\":\"north-1\",\"score\":7}", ("Authorization", "Bearer " + TestTokens.For("north-1-a01", "Agent")));
+        var response = await App.SendRawAsync(HttpMethod.Post, "/api/surveys/pulse", "{\"teamId\":\"north-1\",\"score\":7}", ("Authorization", "Bearer " + TestTokens.For("north-1-a01", "Agent")));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     private async Task<string> ResolvedCaseAsync(string customerId, TimeSpan handling)
     {
-        var c = await _app.IntakeAsync(customerId);
-        await _app.SettleAsync();
-        var agent = (await _app.CaseAsync(c.Str("id"))).Case.Str("offeredTo");
-        Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
-        _app.Time.Advance(handling);
-        Assert.Equal(HttpStatusCode.OK, (await _app.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "explained" })).StatusCode);
-        await _app.SettleAsync();
+        var c = await App.IntakeAsync(customerId);
+        await App.SettleAsync();
+        var agent = (await App.CaseAsync(c.Str("id"))).Case.Str("offeredTo");
+        Assert.Equal(HttpStatusCode.OK, (await App.ActAsync(c.Str("id"), "accept", new { agentId = agent })).StatusCode);
+        App.Time.Advance(handling);
+        Assert.Equal(HttpStatusCode.OK, (await App.ActAsync(c.Str("id"), "resolve", new { agentId = agent, resolution = "explained" })).StatusCode);
+        await App.SettleAsync();
         return c.Str("id");
     }
 
     private async Task<JsonElement> MetricsAsync(string teamId, string from = Today, string to = Today)
     {
-        var response = await _app.Client.GetAsync($"/api/metrics/teams/{teamId}?from={from}&to={to}");
+        var response = await App.Client.GetAsync($"/api/metrics/teams/{teamId}?from={from}&to={to}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await TestApp.Json(response);
     }
 
     private async Task<JsonElement> DrillAsync(string teamId, string kpi)
     {
-        var response = await _app.Client.GetAsync($"/api/metrics/teams/{teamId}/cases?kpi={kpi}&from={Today}&to={Today}");
+        var response = await App.Client.GetAsync($"/api/metrics/teams/{teamId}/cases?kpi={kpi}&from={Today}&to={Today}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return await TestApp.Json(response);
     }

@@ -4,25 +4,20 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>An admin defines a pilot; the comparison shows each KPI against the baseline with a 95% interval.</summary>
-public class PilotApiTests : IDisposable
+public class PilotApiTests : AppTests
 {
     private static readonly string[] NorthOne = ["north-1"];
     private static readonly string[] NorthTwo = ["north-2"];
     private static readonly string[] NorthOneAndThree = ["north-1", "north-3"];
-    private readonly TestApp _app;
-
     public PilotApiTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosPilotApiTests"/>).</param>
-    protected PilotApiTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected PilotApiTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -32,7 +27,7 @@ public class PilotApiTests : IDisposable
         await NpsAsync("cust-00005", 10, 10, 10, 10, 10, 10, 10, 10, 3, 3);
         await NpsAsync("cust-00006", 10, 10, 10, 10, 3, 3, 3, 3, 8, 8);
 
-        var report = await TestApp.Json(await _app.Client.GetAsync("/api/pilots/north-pilot/comparison?to=2026-11-24"));
+        var report = await TestApp.Json(await App.Client.GetAsync("/api/pilots/north-pilot/comparison?to=2026-11-24"));
 
         var nps = Kpi(report, "nps");
         Assert.Equal(60, nps.GetProperty("difference").GetDouble(), 6);
@@ -49,7 +44,7 @@ public class PilotApiTests : IDisposable
     {
         await DefineAsync(new { pilotId = "p2", regionId = "north", teamIds = NorthOneAndThree, startDate = "2026-11-20", baseline = new { kind = "prePilot" }, by = "admin-1" });
 
-        var report = await TestApp.Json(await _app.Client.GetAsync("/api/pilots/p2/comparison?to=2026-11-24"));
+        var report = await TestApp.Json(await App.Client.GetAsync("/api/pilots/p2/comparison?to=2026-11-24"));
 
         Assert.Equal("2026-11-15", report.Str("baselineFrom"));
         Assert.Equal("2026-11-19", report.Str("baselineTo"));
@@ -61,7 +56,7 @@ public class PilotApiTests : IDisposable
     {
         await DefineAsync(new { pilotId = "p3", regionId = "north", teamIds = NorthOne, startDate = "2026-11-20", baseline = new { kind = "prePilot", days = 28 }, by = "admin-1" });
 
-        var response = await _app.Client.GetAsync("/api/pilots/p3/comparison?to=2026-11-24&format=csv");
+        var response = await App.Client.GetAsync("/api/pilots/p3/comparison?to=2026-11-24&format=csv");
 
         Assert.Equal("text/csv", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal(17, (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
@@ -73,7 +68,7 @@ public class PilotApiTests : IDisposable
         var body = new { pilotId = "p4", regionId = "north", teamIds = NorthOne, startDate = "2026-11-20", baseline = new { kind = "prePilot" }, by = "admin-1" };
         await DefineAsync(body);
 
-        var again = await _app.PostAsync("/api/pilots", body);
+        var again = await App.PostAsync("/api/pilots", body);
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
@@ -81,7 +76,7 @@ public class PilotApiTests : IDisposable
     [Fact]
     public async Task Comparison_UnknownPilot_Is404()
     {
-        Assert.Equal(HttpStatusCode.NotFound, (await _app.Client.GetAsync("/api/pilots/nope/comparison")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await App.Client.GetAsync("/api/pilots/nope/comparison")).StatusCode);
     }
 
     public static TheoryData<string, int> BadPilots => new()
@@ -102,13 +97,13 @@ public class PilotApiTests : IDisposable
     [MemberData(nameof(BadPilots))]
     public async Task Define_BadInput_ProblemDetailsAndNothingWritten(string body, int status)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, "/api/pilots", body, ("Idempotency-Key", "bad-pilot"));
+        var response = await App.SendRawAsync(HttpMethod.Post, "/api/pilots", body, ("Idempotency-Key", "bad-pilot"));
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Theory]
@@ -119,14 +114,14 @@ public class PilotApiTests : IDisposable
     {
         await DefineAsync(new { pilotId = "p5", regionId = "north", teamIds = NorthOne, startDate = "2026-11-20", baseline = new { kind = "prePilot" }, by = "admin-1" });
 
-        Assert.Equal(HttpStatusCode.BadRequest, (await _app.Client.GetAsync(url)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await App.Client.GetAsync(url)).StatusCode);
     }
 
     private const string PilotMethodMeans = "Welch t interval for a difference of means (unequal variances, Welch-Satterthwaite df)";
 
     private async Task DefineAsync(object body)
     {
-        var response = await _app.PostAsync("/api/pilots", body);
+        var response = await App.PostAsync("/api/pilots", body);
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
@@ -134,7 +129,7 @@ public class PilotApiTests : IDisposable
     {
         foreach (var score in scores)
         {
-            Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/surveys/nps", new { customerId, score })).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await App.PostAsync("/api/surveys/nps", new { customerId, score })).StatusCode);
         }
     }
 

@@ -6,40 +6,35 @@ using Agile.CustomerService.Application.Storage;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Transcripts, forbidden phrases, flags and handle-time exemptions through HTTP.</summary>
-public class QualityTests : IDisposable
+public class QualityTests : AppTests
 {
     private const string CardPattern = @"\b(?:\d[ -]?){13,19}\b";
 
-    private readonly TestApp _app;
-
     public QualityTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosQualityTests"/>).</param>
-    protected QualityTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected QualityTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     /// <summary>A case of cust-00005 (north-1 in the small seed... whichever team owns it) accepted by the offered agent.</summary>
     private async Task<(string CaseId, string TeamId, string AgentId)> ServedCaseAsync(string customerId = "cust-00005")
     {
-        var c = await _app.IntakeAsync(customerId);
+        var c = await App.IntakeAsync(customerId);
         var agent = c.Str("offeredTo");
-        var accepted = await _app.ActAsync(c.Str("id"), "accept", new { agentId = agent });
+        var accepted = await App.ActAsync(c.Str("id"), "accept", new { agentId = agent });
         Assert.Equal(HttpStatusCode.OK, accepted.StatusCode);
-        await _app.SettleAsync();
+        await App.SettleAsync();
         return (c.Str("id"), c.Str("handlingTeamId"), agent);
     }
 
     private async Task PutPhrasesAsync(string teamId, params object[] phrases)
     {
-        var response = await _app.PutAsync($"/api/teams/{teamId}/quality/phrases", new { by = "lead-1", phrases });
+        var response = await App.PutAsync($"/api/teams/{teamId}/quality/phrases", new { by = "lead-1", phrases });
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
     }
 
@@ -50,7 +45,7 @@ public class QualityTests : IDisposable
             new { id = "rude", kind = "phrase", text = "not my problem" },
             new { id = "card", kind = "pattern", text = CardPattern, label = "card number" });
 
-        var response = await _app.Client.GetAsync("/api/teams/north-1/quality/phrases");
+        var response = await App.Client.GetAsync("/api/teams/north-1/quality/phrases");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.NotNull(response.Headers.ETag);
@@ -63,7 +58,7 @@ public class QualityTests : IDisposable
     [Fact]
     public async Task Phrases_UnknownTeam_Is404()
     {
-        var response = await _app.Client.GetAsync("/api/teams/nowhere-9/quality/phrases");
+        var response = await App.Client.GetAsync("/api/teams/nowhere-9/quality/phrases");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -74,14 +69,14 @@ public class QualityTests : IDisposable
         var (caseId, _, agent) = await ServedCaseAsync();
         var text = "Agent: Good morning, how can I help?\nCustomer: My bill is too high. Grüße.";
 
-        var response = await _app.PostAsync($"/api/cases/{caseId}/transcript", new { text, by = agent });
+        var response = await App.PostAsync($"/api/cases/{caseId}/transcript", new { text, by = agent });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var get = await TestApp.Json(await _app.Client.GetAsync($"/api/cases/{caseId}/transcript"));
+        var get = await TestApp.Json(await App.Client.GetAsync($"/api/cases/{caseId}/transcript"));
         var transcript = Assert.Single(get.GetProperty("transcripts").EnumerateArray());
         Assert.Equal(text, transcript.Str("text"));
         Assert.Equal(0, transcript.GetProperty("flagCount").GetInt32());
-        var file = Assert.Single(Directory.GetFiles(Path.Combine(_app.BlobsPath, "transcripts"), "*.txt", SearchOption.AllDirectories));
+        var file = Assert.Single(Directory.GetFiles(Path.Combine(App.BlobsPath, "transcripts"), "*.txt", SearchOption.AllDirectories));
         Assert.Equal(text, await File.ReadAllTextAsync(file, TestContext.Current.CancellationToken));
     }
 
@@ -93,14 +88,14 @@ public class QualityTests : IDisposable
             new { id = "rude", kind = "phrase", text = "not my problem" },
             new { id = "card", kind = "pattern", text = CardPattern, label = "card number" });
 
-        var response = await _app.PostAsync($"/api/cases/{caseId}/transcript", new
+        var response = await App.PostAsync($"/api/cases/{caseId}/transcript", new
         {
             text = "Agent: Honestly that's Not My Problem.\nAgent: Read me your card, is it 4111 1111 1111 1111?",
             by = agent,
         });
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
-        var flags = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
+        var flags = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
         var flag = Assert.Single(flags.GetProperty("flags").EnumerateArray());
         Assert.Equal(caseId, flag.Str("caseId"));
         Assert.Equal(agent, flag.Str("agentId"));
@@ -114,9 +109,9 @@ public class QualityTests : IDisposable
         var (caseId, teamId, agent) = await ServedCaseAsync();
         await PutPhrasesAsync(teamId, new { id = "rude", kind = "phrase", text = "not my problem" });
 
-        await _app.PostAsync($"/api/cases/{caseId}/transcript", new { text = "Agent: That is a problem we can solve today.", by = agent });
+        await App.PostAsync($"/api/cases/{caseId}/transcript", new { text = "Agent: That is a problem we can solve today.", by = agent });
 
-        var flags = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
+        var flags = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
         Assert.Equal(0, flags.GetProperty("count").GetInt32());
     }
 
@@ -126,22 +121,22 @@ public class QualityTests : IDisposable
         var (caseId, teamId, agent) = await ServedCaseAsync();
         await PutPhrasesAsync(teamId, new { id = "rude", kind = "phrase", text = "calm down" });
         var body = new { text = "Agent: calm down please", by = agent };
-        var first = await _app.PostAsync($"/api/cases/{caseId}/transcript", body, key: "t-1");
-        var before = _app.Fingerprint();
+        var first = await App.PostAsync($"/api/cases/{caseId}/transcript", body, key: "t-1");
+        var before = App.Fingerprint();
 
-        var second = await _app.PostAsync($"/api/cases/{caseId}/transcript", body, key: "t-1");
+        var second = await App.PostAsync($"/api/cases/{caseId}/transcript", body, key: "t-1");
 
         Assert.Equal(HttpStatusCode.Created, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
-        Assert.Equal(before, _app.Fingerprint());
-        var flags = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
+        Assert.Equal(before, App.Fingerprint());
+        var flags = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/flags"));
         Assert.Equal(1, flags.GetProperty("count").GetInt32());
     }
 
     [Fact]
     public async Task Transcript_UnknownCase_Is404()
     {
-        var response = await _app.PostAsync("/api/cases/cust-00005~0123456789abcdef0123456789abcdef/transcript", new { text = "hello", by = "north-1-a01" });
+        var response = await App.PostAsync("/api/cases/cust-00005~0123456789abcdef0123456789abcdef/transcript", new { text = "hello", by = "north-1-a01" });
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -150,19 +145,19 @@ public class QualityTests : IDisposable
     public async Task Exemption_RequestedAndApproved_IsStoredForTheMetricsAndLeavesThePendingList()
     {
         var (caseId, teamId, agent) = await ServedCaseAsync();
-        var requested = await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "Customer was bereaved; the call needed time" });
+        var requested = await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "Customer was bereaved; the call needed time" });
         Assert.Equal(HttpStatusCode.Created, requested.StatusCode);
         var id = (await TestApp.Json(requested)).Str("id");
-        var pending = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions"));
+        var pending = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions"));
         Assert.Equal([id], pending.GetProperty("exemptions").EnumerateArray().Select(e => e.Str("id")));
 
-        var decided = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true, note = "good call" });
+        var decided = await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true, note = "good call" });
 
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         Assert.Equal("approved", (await TestApp.Json(decided)).Str("status"));
-        var stillPending = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions"));
+        var stillPending = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions"));
         Assert.Equal(0, stillPending.GetProperty("count").GetInt32());
-        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
+        var stored = await App.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
         var exemption = JsonDocument.Parse(Assert.Single(stored).Json).RootElement;
         Assert.Equal(caseId, exemption.Str("caseId"));
         Assert.Equal(teamId, exemption.Str("teamId"));
@@ -175,17 +170,17 @@ public class QualityTests : IDisposable
     public async Task Exemption_Approved_TakesTheCaseOutOfTheTeamsAverageHandleTime()
     {
         var (shortCall, teamId, agent) = await ServedCaseAsync("cust-00005");
-        _app.Time.Advance(TimeSpan.FromMinutes(2));
-        await _app.ActAsync(shortCall, "resolve", new { agentId = agent, resolution = "done" });
+        App.Time.Advance(TimeSpan.FromMinutes(2));
+        await App.ActAsync(shortCall, "resolve", new { agentId = agent, resolution = "done" });
         var (longCall, longTeam, longAgent) = await ServedCaseAsync("cust-00009");
-        _app.Time.Advance(TimeSpan.FromMinutes(40));
-        await _app.ActAsync(longCall, "resolve", new { agentId = longAgent, resolution = "stayed with a distressed customer" });
-        await _app.SettleAsync();
+        App.Time.Advance(TimeSpan.FromMinutes(40));
+        await App.ActAsync(longCall, "resolve", new { agentId = longAgent, resolution = "stayed with a distressed customer" });
+        await App.SettleAsync();
         Assert.Equal(teamId, longTeam);
         var before = await HandleTimeAsync(teamId);
-        var id = (await TestApp.Json(await _app.PostAsync($"/api/cases/{longCall}/exemption", new { agentId = longAgent, reason = "distressed customer" }))).Str("id");
+        var id = (await TestApp.Json(await App.PostAsync($"/api/cases/{longCall}/exemption", new { agentId = longAgent, reason = "distressed customer" }))).Str("id");
 
-        await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true });
+        await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true });
 
         Assert.Equal(21 * 60, before);
         Assert.Equal(2 * 60, await HandleTimeAsync(teamId));
@@ -193,7 +188,7 @@ public class QualityTests : IDisposable
 
     private async Task<double> HandleTimeAsync(string teamId)
     {
-        var metrics = await TestApp.Json(await _app.Client.GetAsync($"/api/metrics/teams/{teamId}?from=2026-11-24&to=2026-11-24"));
+        var metrics = await TestApp.Json(await App.Client.GetAsync($"/api/metrics/teams/{teamId}?from=2026-11-24&to=2026-11-24"));
         return metrics.GetProperty("kpis").GetProperty("averageHandleTime").GetProperty("value").GetDouble();
     }
 
@@ -201,14 +196,14 @@ public class QualityTests : IDisposable
     public async Task Exemption_Declined_IsNotStoredAsHandleTimeExemption()
     {
         var (caseId, teamId, agent) = await ServedCaseAsync();
-        var id = (await TestApp.Json(await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
+        var id = (await TestApp.Json(await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
 
-        var decided = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = false, note = "handle time was normal" });
+        var decided = await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = false, note = "handle time was normal" });
 
         Assert.Equal("declined", (await TestApp.Json(decided)).Str("status"));
-        var stored = await _app.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
+        var stored = await App.Service<IStateStore>().QueryAsync(Partitions.Team(teamId), Kinds.HandleTimeExemption, TestContext.Current.CancellationToken);
         Assert.Empty(stored);
-        var declined = await TestApp.Json(await _app.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions?status=declined"));
+        var declined = await TestApp.Json(await App.Client.GetAsync($"/api/teams/{teamId}/quality/exemptions?status=declined"));
         Assert.Equal(1, declined.GetProperty("count").GetInt32());
     }
 
@@ -216,24 +211,24 @@ public class QualityTests : IDisposable
     public async Task Exemption_DecidedTwice_SecondIs409AndChangesNothing()
     {
         var (caseId, _, agent) = await ServedCaseAsync();
-        var id = (await TestApp.Json(await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
-        await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true });
-        var before = _app.Fingerprint();
+        var id = (await TestApp.Json(await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
+        await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true });
+        var before = App.Fingerprint();
 
-        var again = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-2", approved = false });
+        var again = await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-2", approved = false });
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Exemption_DecisionRepeatedWithSameKey_ReturnsTheFirstResult()
     {
         var (caseId, _, agent) = await ServedCaseAsync();
-        var id = (await TestApp.Json(await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
-        var first = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true }, key: "d-1");
+        var id = (await TestApp.Json(await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" }))).Str("id");
+        var first = await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true }, key: "d-1");
 
-        var second = await _app.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true }, key: "d-1");
+        var second = await App.PostAsync($"/api/exemptions/{id}/decision", new { coachId = "coach-1", approved = true }, key: "d-1");
 
         Assert.Equal(HttpStatusCode.OK, second.StatusCode);
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
@@ -244,21 +239,21 @@ public class QualityTests : IDisposable
     {
         var (caseId, teamId, agent) = await ServedCaseAsync();
         var other = agent == $"{teamId}-a01" ? $"{teamId}-a02" : $"{teamId}-a01";
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = other, reason = "long call" });
+        var response = await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = other, reason = "long call" });
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Exemption_SecondRequestForTheSameCase_Is409()
     {
         var (caseId, _, agent) = await ServedCaseAsync();
-        await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" });
+        await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "long call" });
 
-        var again = await _app.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "really long call" });
+        var again = await App.PostAsync($"/api/cases/{caseId}/exemption", new { agentId = agent, reason = "really long call" });
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
@@ -290,15 +285,15 @@ public class QualityTests : IDisposable
     public async Task Quality_BadInput_ProblemDetailsAndNothingWritten(string name, string method, string url, string body, int status, string mentions)
     {
         var (caseId, _, _) = await ServedCaseAsync();
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(new HttpMethod(method), url.Replace("{case}", caseId, StringComparison.Ordinal), body, ("Idempotency-Key", "bad-" + name));
+        var response = await App.SendRawAsync(new HttpMethod(method), url.Replace("{case}", caseId, StringComparison.Ordinal), body, ("Idempotency-Key", "bad-" + name));
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains(mentions, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(before, _app.Fingerprint());
-        Assert.False(Directory.Exists(Path.Combine(_app.BlobsPath, "transcripts")), "no blob may be written");
+        Assert.Equal(before, App.Fingerprint());
+        Assert.False(Directory.Exists(Path.Combine(App.BlobsPath, "transcripts")), "no blob may be written");
     }
 
     [Theory]
@@ -308,19 +303,19 @@ public class QualityTests : IDisposable
     public async Task Quality_MutationWithoutIdempotencyKey_Is400AndNothingWritten(string url, string body)
     {
         var (caseId, _, _) = await ServedCaseAsync();
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, url.Replace("{case}", caseId, StringComparison.Ordinal), body);
+        var response = await App.SendRawAsync(HttpMethod.Post, url.Replace("{case}", caseId, StringComparison.Ordinal), body);
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("Idempotency-Key", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
     public async Task Flags_BadDate_Is400()
     {
-        var response = await _app.Client.GetAsync("/api/teams/north-1/quality/flags?from=yesterday");
+        var response = await App.Client.GetAsync("/api/teams/north-1/quality/flags?from=yesterday");
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }

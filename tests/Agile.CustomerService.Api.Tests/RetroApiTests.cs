@@ -4,23 +4,18 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>A team's retro from open to close, the review of the previous retro's actions, and the improvement prompts.</summary>
-public class RetroApiTests : IDisposable
+public class RetroApiTests : AppTests
 {
     private const string Retros = "/api/teams/north-1/retros";
-    private readonly TestApp _app;
-
     public RetroApiTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosRetroApiTests"/>).</param>
-    protected RetroApiTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected RetroApiTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     [Fact]
@@ -40,7 +35,7 @@ public class RetroApiTests : IDisposable
     {
         await OpenAsync("s1", "2026-11-11", "2026-11-24");
 
-        var again = await _app.PostAsync(Retros, new { sprint = "s1", from = "2026-11-11", to = "2026-11-24", by = "coach-1" });
+        var again = await App.PostAsync(Retros, new { sprint = "s1", from = "2026-11-11", to = "2026-11-24", by = "coach-1" });
 
         Assert.Equal(HttpStatusCode.Conflict, again.StatusCode);
     }
@@ -78,7 +73,7 @@ public class RetroApiTests : IDisposable
         await PostOkAsync($"{Retros}/s1/close", new { by = "coach-1" });
 
         var next = await OpenAsync("s2", "2026-11-15", "2026-11-28");
-        var early = await _app.PostAsync($"{Retros}/s2/close", new { by = "coach-1" });
+        var early = await App.PostAsync($"{Retros}/s2/close", new { by = "coach-1" });
         var reviewed = await PostOkAsync($"{Retros}/s2/review", new { actionId = action, outcome = "carriedOver", note = "half done" });
         var closed = await PostOkAsync($"{Retros}/s2/close", new { by = "coach-1" });
 
@@ -95,7 +90,7 @@ public class RetroApiTests : IDisposable
         await OpenAsync("s1", "2026-11-11", "2026-11-24");
         await PostOkAsync($"{Retros}/s1/close", new { by = "coach-1" });
 
-        var response = await _app.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "late", authorId = "north-1-a01" });
+        var response = await App.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "late", authorId = "north-1-a01" });
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
@@ -105,11 +100,11 @@ public class RetroApiTests : IDisposable
     {
         await OpenAsync("s1", "2026-11-11", "2026-11-24");
 
-        var first = await _app.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "Fewer hand-offs", authorId = "north-1-a01" }, key: "item-1");
-        var second = await _app.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "Fewer hand-offs", authorId = "north-1-a01" }, key: "item-1");
+        var first = await App.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "Fewer hand-offs", authorId = "north-1-a01" }, key: "item-1");
+        var second = await App.PostAsync($"{Retros}/s1/items", new { kind = "wentWell", text = "Fewer hand-offs", authorId = "north-1-a01" }, key: "item-1");
 
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
-        Assert.Equal(1, (await TestApp.Json(await _app.Client.GetAsync($"{Retros}/s1"))).GetProperty("items").GetArrayLength());
+        Assert.Equal(1, (await TestApp.Json(await App.Client.GetAsync($"{Retros}/s1"))).GetProperty("items").GetArrayLength());
     }
 
     [Fact]
@@ -118,9 +113,9 @@ public class RetroApiTests : IDisposable
         await OpenAsync("s1", "2026-11-11", "2026-11-24");
         var idea = (await PostOkAsync($"{Retros}/s1/items", new { kind = "idea", text = "Self-service meter readings", authorId = "north-1-a01" })).GetProperty("items")[0].Str("id");
         await PostOkAsync($"{Retros}/s1/items/{idea}/votes", new { memberId = "north-1-a05" });
-        Assert.Equal(HttpStatusCode.Created, (await _app.PostAsync("/api/complaints", new { customerId = "cust-00005", topic = "Meter reading", text = "Estimated again" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await App.PostAsync("/api/complaints", new { customerId = "cust-00005", topic = "Meter reading", text = "Estimated again" })).StatusCode);
 
-        var prompts = await TestApp.Json(await _app.Client.GetAsync("/api/teams/north-1/prompts?date=2026-11-25"));
+        var prompts = await TestApp.Json(await App.Client.GetAsync("/api/teams/north-1/prompts?date=2026-11-25"));
 
         Assert.Equal("Estimated again", prompts.GetProperty("daily").GetProperty("complaint").Str("text"));
         Assert.Equal("meter reading", prompts.GetProperty("weekly").Str("topic"));
@@ -131,7 +126,7 @@ public class RetroApiTests : IDisposable
     [Fact]
     public async Task Prompts_NothingToGoOn_SaysSo()
     {
-        var prompts = await TestApp.Json(await _app.Client.GetAsync("/api/teams/north-2/prompts"));
+        var prompts = await TestApp.Json(await App.Client.GetAsync("/api/teams/north-2/prompts"));
 
         Assert.Equal(JsonValueKind.Null, prompts.GetProperty("daily").GetProperty("complaint").ValueKind);
         Assert.Contains("No complaint", prompts.GetProperty("daily").Str("prompt"));
@@ -162,25 +157,25 @@ public class RetroApiTests : IDisposable
     public async Task Retro_BadInput_ProblemDetailsAndNothingWritten(string url, string body, int status)
     {
         await OpenAsync("s1", "2026-11-11", "2026-11-24");
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-retro"));
+        var response = await App.SendRawAsync(HttpMethod.Post, url, body, ("Idempotency-Key", "bad-retro"));
 
         Assert.Equal(status, (int)response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     private async Task<JsonElement> OpenAsync(string sprint, string from, string to)
     {
-        var response = await _app.PostAsync(Retros, new { sprint, from, to, by = "coach-1" });
+        var response = await App.PostAsync(Retros, new { sprint, from, to, by = "coach-1" });
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         return await TestApp.Json(response);
     }
 
     private async Task<JsonElement> PostOkAsync(string url, object body)
     {
-        var response = await _app.PostAsync(url, body);
+        var response = await App.PostAsync(url, body);
         Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         return await TestApp.Json(response);
     }

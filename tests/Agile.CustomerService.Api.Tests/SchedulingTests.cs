@@ -4,26 +4,21 @@ using System.Text.Json;
 namespace Agile.CustomerService.Api.Tests;
 
 /// <summary>Self-scheduled shifts through HTTP (issue 7): periods, claims, swaps, time off, team decisions, suggestions, coverage.</summary>
-public class SchedulingTests : IDisposable
+public class SchedulingTests : AppTests
 {
     // TestApp.T0 is Tuesday 2026-11-24 09:00 UTC; the period runs two weeks from Monday 2026-11-23.
 
     private const string Periods = "/api/teams/north-1/schedule/periods";
     private const string Period = Periods + "/2026-11-23";
-    private readonly TestApp _app;
-
     public SchedulingTests()
-        : this(new TestApp())
+        : base(new TestApp())
     {
     }
 
     /// <param name="app">The app the tests run against (another store: <see cref="CosmosSchedulingTests"/>).</param>
-    protected SchedulingTests(TestApp app) => _app = app;
-
-    public void Dispose()
+    protected SchedulingTests(TestApp app)
+        : base(app)
     {
-        _app.Dispose();
-        GC.SuppressFinalize(this);
     }
 
     internal static object OpenBody(int phoneNeed = 1, int weeks = 2) => new
@@ -40,18 +35,18 @@ public class SchedulingTests : IDisposable
         needs = new object[] { new { activity = "phone", from = "08:00", until = "12:00", agents = phoneNeed } },
     };
 
-    private async Task<HttpResponseMessage> OpenAsync(object? body = null) => await _app.PostAsync(Periods, body ?? OpenBody());
+    private async Task<HttpResponseMessage> OpenAsync(object? body = null) => await App.PostAsync(Periods, body ?? OpenBody());
 
     private async Task<JsonElement> ClaimAsync(string agentId, string date, string templateId, HttpStatusCode expected = HttpStatusCode.Created)
     {
-        var response = await _app.PostAsync($"{Period}/shifts", new { agentId, date, templateId }, "*");
+        var response = await App.PostAsync($"{Period}/shifts", new { agentId, date, templateId }, "*");
         Assert.Equal(expected, response.StatusCode);
         return await TestApp.Json(response);
     }
 
     private async Task<(JsonElement Period, string ETag)> PeriodAsync()
     {
-        var response = await _app.Client.GetAsync(Period);
+        var response = await App.Client.GetAsync(Period);
         response.EnsureSuccessStatusCode();
         return (await TestApp.Json(response), response.Headers.ETag!.Tag);
     }
@@ -77,13 +72,13 @@ public class SchedulingTests : IDisposable
     [InlineData("""{"start":"2026-11-23","weeks":2,"timeZone":"UTC","templates":[]}""", "templates.length")]
     public async Task OpenPeriod_BadInput_400NamingTheFieldAndWritesNothing(string body, string field)
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.SendRawAsync(HttpMethod.Post, Periods, body, ("Idempotency-Key", _app.NextKey()));
+        var response = await App.SendRawAsync(HttpMethod.Post, Periods, body, ("Idempotency-Key", App.NextKey()));
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains(field, (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
@@ -91,7 +86,7 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var response = await _app.PostAsync(Periods, OpenBody(weeks: 3));
+        var response = await App.PostAsync(Periods, OpenBody(weeks: 3));
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
     }
@@ -114,15 +109,15 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
         await ClaimAsync("north-1-a01", "2026-11-25", "late");
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"{Period}/shifts", new { agentId = "north-1-a01", date = "2026-11-26", templateId = "early" }, "*");
+        var response = await App.PostAsync($"{Period}/shifts", new { agentId = "north-1-a01", date = "2026-11-26", templateId = "early" }, "*");
 
         Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
         var detail = (await TestApp.Json(response)).Str("detail");
         Assert.Contains("rest between shifts 9 h < 11 h for agent north-1-a01 on 2026-11-26", detail, StringComparison.Ordinal);
         Assert.Contains("rule restBetweenShifts", detail, StringComparison.Ordinal);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
@@ -131,8 +126,8 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         var body = new { agentId = "north-1-a01", date = "2026-11-25", templateId = "early" };
 
-        var first = await _app.PostAsync($"{Period}/shifts", body, "*", key: "claim-once");
-        var second = await _app.PostAsync($"{Period}/shifts", body, "*", key: "claim-once");
+        var first = await App.PostAsync($"{Period}/shifts", body, "*", key: "claim-once");
+        var second = await App.PostAsync($"{Period}/shifts", body, "*", key: "claim-once");
 
         Assert.Equal(await first.Content.ReadAsStringAsync(), await second.Content.ReadAsStringAsync());
         var (period, _) = await PeriodAsync();
@@ -145,12 +140,12 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         var (_, etag) = await PeriodAsync();
         await ClaimAsync("north-1-a01", "2026-11-25", "early");
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"{Period}/shifts", new { agentId = "north-1-a02", date = "2026-11-25", templateId = "early" }, etag);
+        var response = await App.PostAsync($"{Period}/shifts", new { agentId = "north-1-a02", date = "2026-11-25", templateId = "early" }, etag);
 
         Assert.Equal(HttpStatusCode.PreconditionFailed, response.StatusCode);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
@@ -158,7 +153,7 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var response = await _app.PostAsync($"{Period}/shifts", new { agentId = "north-1-a01", date = "2026-11-25", templateId = "early" });
+        var response = await App.PostAsync($"{Period}/shifts", new { agentId = "north-1-a01", date = "2026-11-25", templateId = "early" });
 
         Assert.Equal(HttpStatusCode.PreconditionRequired, response.StatusCode);
     }
@@ -169,7 +164,7 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         var shiftId = (await ClaimAsync("north-1-a01", "2026-11-25", "early")).GetProperty("subject").Str("id");
 
-        var response = await _app.PostAsync($"{Period}/shifts/{shiftId}/release", new { agentId = "north-1-a01" }, "*");
+        var response = await App.PostAsync($"{Period}/shifts/{shiftId}/release", new { agentId = "north-1-a01" }, "*");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var result = await TestApp.Json(response);
@@ -183,8 +178,8 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var first = await TestApp.Json(await _app.PostAsync($"{Period}/open-shifts", new { }, "*"));
-        var second = await TestApp.Json(await _app.PostAsync($"{Period}/open-shifts", new { }, "*"));
+        var first = await TestApp.Json(await App.PostAsync($"{Period}/open-shifts", new { }, "*"));
+        var second = await TestApp.Json(await App.PostAsync($"{Period}/open-shifts", new { }, "*"));
 
         Assert.Equal(14, first.GetProperty("subject").GetArrayLength());
         Assert.Equal("unchanged", second.Str("outcome"));
@@ -194,9 +189,9 @@ public class SchedulingTests : IDisposable
     public async Task ClaimOpenShift_Open_ClaimedByTheAgent()
     {
         await OpenAsync();
-        var open = (await TestApp.Json(await _app.PostAsync($"{Period}/open-shifts", new { }, "*"))).GetProperty("subject")[0].Str("id");
+        var open = (await TestApp.Json(await App.PostAsync($"{Period}/open-shifts", new { }, "*"))).GetProperty("subject")[0].Str("id");
 
-        var response = await _app.PostAsync($"{Period}/shifts/{open}/claim", new { agentId = "north-1-a03" }, "*");
+        var response = await App.PostAsync($"{Period}/shifts/{open}/claim", new { agentId = "north-1-a03" }, "*");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("north-1-a03", (await TestApp.Json(response)).GetProperty("subject").Str("agentId"));
@@ -207,10 +202,10 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
         var mine = (await ClaimAsync("north-1-a01", "2026-11-25", "early")).GetProperty("subject").Str("id");
-        var swap = await TestApp.Json(await _app.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = mine, peerId = "north-1-a02" }, "*"));
+        var swap = await TestApp.Json(await App.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = mine, peerId = "north-1-a02" }, "*"));
         Assert.Equal("awaitingPeer", swap.Str("outcome"));
 
-        var response = await _app.PostAsync($"{Period}/swaps/{swap.GetProperty("subject").Str("swapId")}/answer", new { agentId = "north-1-a02", accept = true }, "*");
+        var response = await App.PostAsync($"{Period}/swaps/{swap.GetProperty("subject").Str("swapId")}/answer", new { agentId = "north-1-a02", accept = true }, "*");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("approved", (await TestApp.Json(response)).Str("outcome"));
@@ -224,17 +219,17 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         await ClaimAsync("north-1-a02", "2026-11-25", "late");
         var mine = (await ClaimAsync("north-1-a01", "2026-11-26", "early")).GetProperty("subject").Str("id");
-        var swapId = (await TestApp.Json(await _app.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = mine, peerId = "north-1-a02" }, "*")))
+        var swapId = (await TestApp.Json(await App.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = mine, peerId = "north-1-a02" }, "*")))
             .GetProperty("subject").Str("swapId");
 
-        var accepted = await _app.PostAsync($"{Period}/swaps/{swapId}/answer", new { agentId = "north-1-a02", accept = true }, "*");
+        var accepted = await App.PostAsync($"{Period}/swaps/{swapId}/answer", new { agentId = "north-1-a02", accept = true }, "*");
 
         Assert.Equal(HttpStatusCode.Accepted, accepted.StatusCode);
         var referred = await TestApp.Json(accepted);
         Assert.Equal("awaitingTeam", referred.Str("outcome"));
         Assert.Contains(referred.GetProperty("reasons").EnumerateArray(), r => r.Str("rule") == "restBetweenShifts" && r.Str("message").Contains("north-1-a02", StringComparison.Ordinal));
 
-        var decided = await _app.PostAsync($"{Period}/swaps/{swapId}/decision", new { by = "north-1-a10", approve = true }, "*");
+        var decided = await App.PostAsync($"{Period}/swaps/{swapId}/decision", new { by = "north-1-a10", approve = true }, "*");
 
         Assert.Equal(HttpStatusCode.OK, decided.StatusCode);
         Assert.Equal("approved", (await TestApp.Json(decided)).Str("outcome"));
@@ -245,7 +240,7 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var response = await _app.PostAsync($"{Period}/time-off", new { agentId = "north-1-a04", from = "2026-11-30T00:00:00", until = "2026-12-01T00:00:00", reason = "dentist" }, "*");
+        var response = await App.PostAsync($"{Period}/time-off", new { agentId = "north-1-a04", from = "2026-11-30T00:00:00", until = "2026-12-01T00:00:00", reason = "dentist" }, "*");
 
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         Assert.Equal("approved", (await TestApp.Json(response)).Str("outcome"));
@@ -257,14 +252,14 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         await ClaimAsync("north-1-a01", "2026-11-25", "early");
 
-        var response = await _app.PostAsync($"{Period}/time-off", new { agentId = "north-1-a01", from = "2026-11-25T00:00:00", until = "2026-11-26T00:00:00" }, "*");
+        var response = await App.PostAsync($"{Period}/time-off", new { agentId = "north-1-a01", from = "2026-11-25T00:00:00", until = "2026-11-26T00:00:00" }, "*");
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var referred = await TestApp.Json(response);
         Assert.Contains(referred.GetProperty("reasons").EnumerateArray(), r => r.Str("message") == "coverage for Phone on 2026-11-25 08:00-08:30 would drop to 0 < need 1");
         var requestId = referred.GetProperty("subject").Str("requestId");
 
-        var decided = await _app.PostAsync($"{Period}/time-off/{requestId}/decision", new { by = "north-1-a10", approve = false, reason = "peak week" }, "*");
+        var decided = await App.PostAsync($"{Period}/time-off/{requestId}/decision", new { by = "north-1-a10", approve = false, reason = "peak week" }, "*");
 
         Assert.Equal("declined", (await TestApp.Json(decided)).Str("outcome"));
         var (period, _) = await PeriodAsync();
@@ -275,15 +270,15 @@ public class SchedulingTests : IDisposable
     public async Task Suggestions_GapsMode_ProposesShiftsCoveringTheNeedWithoutWriting()
     {
         await OpenAsync();
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PostAsync($"{Period}/suggestions", new { mode = "gaps", timeLimitSeconds = 5 });
+        var response = await App.PostAsync($"{Period}/suggestions", new { mode = "gaps", timeLimitSeconds = 5 });
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         var suggestion = await TestApp.Json(response);
         Assert.Equal(0, suggestion.GetProperty("shortfall").GetInt32());
         Assert.True(suggestion.GetProperty("shifts").GetArrayLength() >= 14);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 
     [Fact]
@@ -291,7 +286,7 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var response = await _app.PostAsync($"{Period}/suggestions", new { mode = "gaps", timeLimitSeconds = 600 });
+        var response = await App.PostAsync($"{Period}/suggestions", new { mode = "gaps", timeLimitSeconds = 600 });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
     }
@@ -302,7 +297,7 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         await ClaimAsync("north-1-a01", "2026-11-25", "early");
 
-        var report = await TestApp.Json(await _app.Client.GetAsync($"{Period}/coverage?date=2026-11-26&shortOnly=true"));
+        var report = await TestApp.Json(await App.Client.GetAsync($"{Period}/coverage?date=2026-11-26&shortOnly=true"));
 
         Assert.Equal(8, report.GetProperty("intervals").GetArrayLength());
         Assert.Equal(8 * 14 - 8, report.GetProperty("totals").GetProperty("shortfall").GetInt32());
@@ -314,17 +309,17 @@ public class SchedulingTests : IDisposable
     {
         await OpenAsync();
 
-        var response = await _app.PostAsync($"{Period}/publish", new { }, "*");
+        var response = await App.PostAsync($"{Period}/publish", new { }, "*");
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var list = await TestApp.Json(await _app.Client.GetAsync(Periods));
+        var list = await TestApp.Json(await App.Client.GetAsync(Periods));
         Assert.Equal("published", list[0].Str("status"));
     }
 
     [Fact]
     public async Task Mutation_UnknownPeriod_404()
     {
-        var response = await _app.PostAsync($"{Periods}/2030-01-07/publish", new { }, "*");
+        var response = await App.PostAsync($"{Periods}/2030-01-07/publish", new { }, "*");
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
     }
@@ -335,7 +330,7 @@ public class SchedulingTests : IDisposable
         await OpenAsync();
         var missing = Guid.NewGuid();
 
-        var response = await _app.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = missing, peerId = "north-1-a02" }, "*");
+        var response = await App.PostAsync($"{Period}/swaps", new { requesterId = "north-1-a01", requesterShiftId = missing, peerId = "north-1-a02" }, "*");
 
         Assert.Equal(HttpStatusCode.UnprocessableEntity, response.StatusCode);
         Assert.Contains(missing.ToString(), (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
@@ -345,9 +340,9 @@ public class SchedulingTests : IDisposable
     public async Task TeamsSync_GraphNotConfigured_503SayingHowToEnableIt()
     {
         await OpenAsync();
-        await _app.PostAsync($"{Period}/publish", new { }, "*");
+        await App.PostAsync($"{Period}/publish", new { }, "*");
 
-        var response = await _app.PostAsync($"{Period}/teams-sync", new { });
+        var response = await App.PostAsync($"{Period}/teams-sync", new { });
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
         Assert.Contains("Graph:Enabled", (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
@@ -356,12 +351,12 @@ public class SchedulingTests : IDisposable
     [Fact]
     public async Task TeamsLink_MissingTeamsId_400AndWritesNothing()
     {
-        var before = _app.Fingerprint();
+        var before = App.Fingerprint();
 
-        var response = await _app.PutAsync("/api/teams/north-1/schedule/teams-link", new { actAsUserId = "u", schedulingGroupId = "g" });
+        var response = await App.PutAsync("/api/teams/north-1/schedule/teams-link", new { actAsUserId = "u", schedulingGroupId = "g" });
 
         Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Contains("graphTeamId", (await TestApp.Json(response)).Str("detail"), StringComparison.Ordinal);
-        Assert.Equal(before, _app.Fingerprint());
+        Assert.Equal(before, App.Fingerprint());
     }
 }

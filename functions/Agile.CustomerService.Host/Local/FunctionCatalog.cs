@@ -69,8 +69,8 @@ internal static class FunctionCatalog
     }
 
     private static bool IsDisabled(IConfiguration settings, string function) =>
-        (settings[$"AzureWebJobs.{function}.Disabled"] ?? settings[$"AzureWebJobs:{function}:Disabled"]) is { } value
-        && (value.Trim() == "1" || (bool.TryParse(value.Trim(), out var disabled) && disabled));
+        (settings[$"AzureWebJobs.{function}.Disabled"] ?? settings[$"AzureWebJobs:{function}:Disabled"])?.Trim() is { } value
+        && (value == "1" || (bool.TryParse(value, out var disabled) && disabled));
 
     /// <summary>The function folders: beside the executable when published, else the repository's functions/ folder.</summary>
     public static string? FindRoot(string contentRoot)

@@ -78,8 +78,7 @@ internal sealed class LocalFunctionsHost(
     private readonly Dictionary<string, DateTimeOffset> _lastTick = [];
     private readonly SemaphoreSlim _gate = new(1, 1);
     private readonly Dictionary<string, HashSet<string>> _suspects = new(StringComparer.Ordinal);
-    private readonly IReadOnlyList<FunctionDefinition> _enabled = [.. functions.Where(f => !f.IsDisabled)];
-    private bool _disabledAnnounced;
+    private readonly IReadOnlyList<FunctionDefinition> _enabled = EnabledOf(functions, logger);
 
     /// <summary>Messages per invocation of a batched trigger (the Service Bus extension's maxMessageBatchSize, lowered to one commit's worth).</summary>
     public const int MaxBatch = IStateStore.MaxOperationsPerCommit;
@@ -94,7 +93,6 @@ internal sealed class LocalFunctionsHost(
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            AnnounceDisabled();
             var done = 0;
             foreach (var function in _enabled)
             {
@@ -187,18 +185,15 @@ internal sealed class LocalFunctionsHost(
         return false;
     }
 
-    private void AnnounceDisabled()
+    /// <summary>The functions whose triggers run; says once, at start, which are disabled.</summary>
+    private static List<FunctionDefinition> EnabledOf(IReadOnlyList<FunctionDefinition> functions, ILogger logger)
     {
-        if (_disabledAnnounced)
-        {
-            return;
-        }
-
-        _disabledAnnounced = true;
         foreach (var function in functions.Where(f => f.IsDisabled))
         {
-            logger.LogWarning("{Function} is disabled (AzureWebJobs.{Function}.Disabled): its trigger is not run", function.Name, function.Name);
+            logger.LogWarning("{Function} is disabled by its app setting AzureWebJobs.<FunctionName>.Disabled: its trigger is not run", function.Name);
         }
+
+        return [.. functions.Where(f => !f.IsDisabled)];
     }
 
     private async Task<int> DeliverChangesAsync(FunctionDefinition function, CancellationToken cancellationToken)
